@@ -1,0 +1,1 @@
+"""The ``lcasym`` command line: thin shells over the public API."""
