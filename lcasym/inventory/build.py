@@ -1,0 +1,30 @@
+"""Validate a network against its background, plan its foreground and write it to Brightway."""
+
+from __future__ import annotations
+
+import logging
+
+from lcasym.inventory.plan import ForegroundPlan, plan_foreground
+from lcasym.inventory.writer import write_foreground
+from lcasym.model import SymbiosisNetwork
+
+log = logging.getLogger(__name__)
+
+
+def build_foreground(network: SymbiosisNetwork, *, force: bool = False) -> ForegroundPlan:
+    """Build the baseline, symbiosis and custom databases of ``network`` in the active project.
+
+    Validates the network against the installed background first (raises
+    ``InputError`` listing every problem, before anything is written), then writes the
+    three databases (skipped when they are already current). Call inside
+    ``lcasym.project.brightway_project()``.
+    """
+    from lcasym.resolve import BackgroundIndex, network_index
+    from lcasym.validation import check_network
+
+    background = BackgroundIndex.from_brightway([network.network.background.database])
+    index = network_index(network, background)
+    check_network(network, background=index)
+    plan = plan_foreground(network, index)
+    write_foreground(plan, network, force=force)
+    return plan

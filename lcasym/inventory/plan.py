@@ -1,0 +1,271 @@
+"""Plan the foreground: every edge of both scenarios as plain, parameterised data.
+
+For exchange *k* (supplier S → receiver R, ``m`` units per year) the plan holds:
+
+baseline (each facility alone)
+    ``exchange:k:receiver``  technosphere  P   amount m·SR·DF·K_P     (R buys virgin product)
+    ``exchange:k:supplier``  technosphere  T   amount m·TR·K_T        (S treats the by-product)
+symbiosis (the exchange happens)
+    ``exchange:k:receiver``  technosphere  P   m·SR·DF·K_P  and  substitution P  m·SR·DF·K_P
+    ``exchange:k:supplier``  technosphere  T   m·TR·K_T     and  substitution T  m·TR·K_T
+    ``exchange:k:extra``     technosphere  transport m·w·d·K_t, extra inputs m·a·K_a or a·K_a
+
+so that ``score(baseline) − score(symbiosis) = m·SR·DF·λ_P + m·TR·λ_T − extras`` exactly:
+the avoided burden less the extra burdens. K are unit-conversion constants, λ the score of one
+unit of a background activity. A facility's own inventory items appear identically in both
+scenarios under ``facility:<id>``; each facility activity takes one unit of each of its
+exchange sides, and ``network`` takes one unit of each facility.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from lcasym import naming
+from lcasym.model import Distribution, Exchange, SymbiosisNetwork
+from lcasym.units import conversion_factor, parse_unit, ureg
+
+if TYPE_CHECKING:
+    from lcasym.resolve import ActivityInfo, BackgroundIndex
+
+Component = Literal["displaced", "treatment", "transport", "extra", "own"]
+ParameterKind = Literal["amount", "ratio", "displacement_factor", "distance"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An uncertain (or what-if) foreground parameter: the central value and its spread."""
+
+    name: str
+    exchange_id: str
+    kind: ParameterKind
+    value: float
+    distribution: Distribution | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One input of a foreground activity.
+
+    ``amount = constant · Π parameter values`` (in the target activity's unit); a
+    ``substitution`` edge enters the technosphere matrix with the opposite sign of a
+    ``technosphere`` edge, i.e. it credits the target.
+    """
+
+    scenario: naming.Scenario
+    owner: str
+    target: tuple[str, str]
+    edge_type: Literal["technosphere", "substitution"]
+    constant: float
+    parameters: tuple[str, ...]
+    facility_id: str
+    exchange_id: str | None
+    component: Component
+    unit: str
+    label: str
+
+    @property
+    def sign(self) -> float:
+        """+1 for a burden (technosphere input), −1 for a credit (substitution)."""
+        return 1.0 if self.edge_type == "technosphere" else -1.0
+
+    def amount(self, values: Mapping[str, float]) -> float:
+        """Amount of the edge for the given parameter values: ``constant · Π values``."""
+        result = self.constant
+        for name in self.parameters:
+            result *= values[name]
+        return result
+
+
+@dataclass(frozen=True)
+class OwnerActivity:
+    """A foreground activity lcasym writes (network, facility or exchange side)."""
+
+    scenario: naming.Scenario
+    code: str
+    name: str
+    facility_id: str | None
+    exchange_id: str | None
+    inputs: tuple[str, ...] = ()  # codes of foreground activities it takes one unit of
+
+
+@dataclass(frozen=True)
+class ForegroundPlan:
+    """Both scenarios of a network as plain data; input of the writer and the engine."""
+
+    network_id: str
+    background_database: str
+    edges: tuple[Edge, ...]
+    parameters: tuple[Parameter, ...]
+    activities: tuple[OwnerActivity, ...]
+    targets: Mapping[tuple[str, str], ActivityInfo] = field(default_factory=dict)
+
+    def parameter_values(self) -> dict[str, float]:
+        """Central values of all parameters, by name."""
+        return {p.name: p.value for p in self.parameters}
+
+    def edge_amounts(self, values: Mapping[str, float] | None = None) -> list[float]:
+        """Amount of every edge (same order as ``edges``) for parameter values."""
+        vals = self.parameter_values() if values is None else {**self.parameter_values(), **values}
+        return [e.amount(vals) for e in self.edges]
+
+    def database(self, scenario: naming.Scenario) -> str:
+        """Brightway database name of a scenario."""
+        return naming.scenario_database(self.network_id, scenario)
+
+
+def _param(exchange: Exchange, kind: ParameterKind, value: float, unit: str = "") -> Parameter:
+    dist = getattr(exchange.uncertainty, kind, None) if exchange.uncertainty else None
+    return Parameter(f"{exchange.id}.{kind}", exchange.id, kind, float(value), dist, unit)
+
+
+def _ratio_constant(amount_unit: str, ratio_unit: str | None, target_unit: str) -> float:
+    """K such that amount[amount_unit] · ratio[ratio_unit] · K = quantity in target_unit."""
+    if not ratio_unit:
+        return conversion_factor(amount_unit, target_unit)
+    combined = ureg.Quantity(1.0, parse_unit(amount_unit) * parse_unit(ratio_unit))
+    return float(combined.to(parse_unit(target_unit)).magnitude)
+
+
+class _Builder:
+    def __init__(self, network: SymbiosisNetwork, index: BackgroundIndex) -> None:
+        self.network = network
+        self.index = index
+        self.default_db = network.network.background.database
+        self.edges: list[Edge] = []
+        self.parameters: list[Parameter] = []
+        self.targets: dict[tuple[str, str], ActivityInfo] = {}
+
+    def target(self, ref) -> ActivityInfo:
+        info = self.index.resolve(ref, default_database=self.default_db)
+        self.targets[(info.database, info.code)] = info
+        return info
+
+    def edge(self, scenario, owner, info, edge_type, constant, params, facility, exchange,
+             component) -> None:
+        self.edges.append(
+            Edge(
+                scenario=scenario,
+                owner=owner,
+                target=(info.database, info.code),
+                edge_type=edge_type,
+                constant=float(constant),
+                parameters=tuple(params),
+                facility_id=facility,
+                exchange_id=exchange,
+                component=component,
+                unit=info.unit,
+                label=info.name,
+            )
+        )
+
+    def exchange(self, ex: Exchange) -> None:
+        amount = _param(ex, "amount", ex.amount, ex.unit)
+        self.parameters.append(amount)
+        rec, sup, extra = (naming.exchange_code(ex.id, s) for s in ("receiver", "supplier", "extra"))
+        if ex.displaces is not None:
+            d = ex.displaces
+            info = self.target(d.activity)
+            ratio = _param(ex, "ratio", d.ratio, d.ratio_unit or "")
+            df = _param(ex, "displacement_factor", d.displacement_factor)
+            self.parameters += [ratio, df]
+            k = _ratio_constant(ex.unit, d.ratio_unit, info.unit)
+            names = (amount.name, ratio.name, df.name)
+            for scenario in naming.SCENARIOS:
+                self.edge(scenario, rec, info, "technosphere", k, names, ex.receiver, ex.id,
+                          "displaced")
+            self.edge("symbiosis", rec, info, "substitution", k, names, ex.receiver, ex.id,
+                      "displaced")
+        if ex.avoided_treatment is not None:
+            t = ex.avoided_treatment
+            info = self.target(t.activity)
+            k = t.ratio * _ratio_constant(ex.unit, t.ratio_unit, info.unit)
+            for scenario in naming.SCENARIOS:
+                self.edge(scenario, sup, info, "technosphere", k, (amount.name,), ex.supplier,
+                          ex.id, "treatment")
+            self.edge("symbiosis", sup, info, "substitution", k, (amount.name,), ex.supplier,
+                      ex.id, "treatment")
+        bearer = ex.receiver if ex.extra_burdens_borne_by == "receiver" else ex.supplier
+        total_distance = sum(conversion_factor(t.distance_unit, "km") * t.distance
+                             for t in ex.transport)
+        if ex.transport:
+            dist = _param(ex, "distance", total_distance, "km")
+            self.parameters.append(dist)
+        for leg in ex.transport:
+            info = self.target(leg.activity)
+            share = conversion_factor(leg.distance_unit, "km") * leg.distance / total_distance
+            mass = leg.mass_per_unit if leg.mass_per_unit else conversion_factor(ex.unit, "t")
+            k = mass * share * conversion_factor("t*km", info.unit)
+            self.edge("symbiosis", extra, info, "technosphere", k, (amount.name, dist.name),
+                      bearer, ex.id, "transport")
+        for item in ex.extra_inputs:
+            info = self.target(item.activity)
+            if item.per == "year":
+                k, names = item.amount * conversion_factor(item.unit, info.unit), ()
+            else:
+                # amount given per one unit of the exchange's unit
+                k, names = item.amount * conversion_factor(item.unit, info.unit), (amount.name,)
+            self.edge("symbiosis", extra, info, "technosphere", k, names, bearer, ex.id, "extra")
+
+
+def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> ForegroundPlan:
+    """Turn a validated network into the edges of its baseline and symbiosis foregrounds.
+
+    ``index`` must resolve the network's background and custom activities (see
+    ``lcasym.resolve.network_index``). Planned exchanges (status ``planned``) are left out:
+    they are not part of the reporting year's network.
+    """
+    b = _Builder(network, index)
+    for facility in network.facilities:
+        for item in facility.inventory:
+            info = b.target(item.activity)
+            k = item.amount * conversion_factor(item.unit, info.unit)
+            for scenario in naming.SCENARIOS:
+                b.edge(scenario, naming.facility_code(facility.id), info, "technosphere", k, (),
+                       facility.id, None, "own")
+    exchanges = network.operating_exchanges()
+    for ex in exchanges:
+        b.exchange(ex)
+
+    activities: list[OwnerActivity] = []
+    present = {(e.scenario, e.owner) for e in b.edges}
+    for scenario in naming.SCENARIOS:
+        facility_inputs: dict[str, list[str]] = {f.id: [] for f in network.facilities}
+        for ex in exchanges:
+            sides = (
+                ("receiver", ex.receiver, f"{ex.receiver} buys {ex.displaces.activity.label()}"
+                 if ex.displaces else ""),
+                ("supplier", ex.supplier, f"{ex.supplier} treats {ex.flow}"),
+                ("extra", ex.receiver if ex.extra_burdens_borne_by == "receiver"
+                 else ex.supplier, f"transport and processing of {ex.flow}"),
+            )
+            for side, owner_facility, what in sides:
+                code = naming.exchange_code(ex.id, side)
+                if (scenario, code) not in present:
+                    continue
+                activities.append(
+                    OwnerActivity(scenario, code, f"{ex.id} ({side}, {scenario}): {what}",
+                                  owner_facility, ex.id)
+                )
+                facility_inputs[owner_facility].append(code)
+        for f in network.facilities:
+            activities.append(
+                OwnerActivity(scenario, naming.facility_code(f.id), f"{f.name} ({scenario})",
+                              f.id, None, tuple(facility_inputs[f.id]))
+            )
+        activities.append(
+            OwnerActivity(scenario, naming.NETWORK_CODE,
+                          f"{network.network.name} ({scenario})", None, None,
+                          tuple(naming.facility_code(f.id) for f in network.facilities))
+        )
+    return ForegroundPlan(
+        network_id=network.network.id,
+        background_database=b.default_db,
+        edges=tuple(b.edges),
+        parameters=tuple(b.parameters),
+        activities=tuple(activities),
+        targets=dict(b.targets),
+    )

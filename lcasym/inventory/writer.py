@@ -1,0 +1,197 @@
+"""Write a foreground plan as ordinary Brightway databases (baseline, symbiosis, custom).
+
+The databases are plain bw2data databases: a researcher can open them in Activity Browser
+or compute them with bw2calc. Writing is all-or-nothing: every dataset is built in memory
+first; if a write fails, the previous versions of the three databases are put back. A
+rebuild with an unchanged plan is skipped (the plan's hash is stored in the metadata).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+
+import bw2data as bd
+
+from lcasym import __version__, naming
+from lcasym.errors import BackgroundError, InputError, Problem
+from lcasym.inventory.plan import ForegroundPlan
+from lcasym.model import CustomActivity, SymbiosisNetwork
+from lcasym.units import UnitError, conversion_factor
+
+log = logging.getLogger(__name__)
+BUILD_KEY = "lcasym_build"
+
+
+def plan_hash(plan: ForegroundPlan, network: SymbiosisNetwork) -> str:
+    """A stable hash of everything written: the network and the lcasym version."""
+    payload = json.dumps(
+        {"network": network.model_dump(mode="json"), "lcasym": __version__}, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _biosphere_lookup(databases: set[str]) -> dict[tuple[str, str, tuple[str, ...]], tuple]:
+    table: dict[tuple[str, str, tuple[str, ...]], tuple] = {}
+    for name in databases:
+        if name not in bd.databases:
+            raise BackgroundError(
+                f"biosphere database {name!r} is not in Brightway project "
+                f"{bd.projects.current!r}; run `lcasym setup` first"
+            )
+        for flow in bd.Database(name):
+            key = (name, flow["name"], tuple(flow.get("categories") or ()))
+            table[key] = (flow["database"], flow["code"], flow.get("unit", ""))
+    return table
+
+
+def _custom_datasets(network: SymbiosisNetwork, plan: ForegroundPlan) -> dict:
+    """Datasets of the network's custom activities, with every link resolved."""
+    db = naming.custom_database(network.network.id)
+    problems: list[Problem] = []
+    flows_needed = {
+        x.flow.database for c in network.custom_activities for x in c.exchanges if x.flow
+    }
+    flows = _biosphere_lookup(flows_needed) if flows_needed else {}
+    data: dict = {}
+    for i, custom in enumerate(network.custom_activities):
+        data[(db, custom.id)] = _custom_dataset(custom, db, plan, flows, problems, i)
+    if problems:
+        raise InputError(problems, source="custom_activities")
+    return data
+
+
+def _custom_dataset(custom: CustomActivity, db: str, plan: ForegroundPlan, flows: Mapping,
+                    problems: list[Problem], index: int) -> dict:
+    exchanges = [{"input": (db, custom.id), "amount": 1.0, "type": "production",
+                  "unit": custom.unit}]
+    for j, x in enumerate(custom.exchanges):
+        where = f"custom_activities[{index}] (id {custom.id!r}).exchanges[{j}]"
+        if x.flow is not None:
+            if x.flow.code:
+                node = bd.get_node(database=x.flow.database, code=x.flow.code)
+                key, unit = (node["database"], node["code"]), node.get("unit", "")
+            else:
+                found = flows.get((x.flow.database, x.flow.name, tuple(x.flow.categories or ())))
+                if found is None:
+                    problems.append(Problem(
+                        f"biosphere flow {x.flow.label()} not found in {x.flow.database}; "
+                        "check its name and categories, or give its code", where))
+                    continue
+                key, unit = found[:2], found[2]
+            kind = "biosphere"
+        else:
+            info = _resolved(plan, x.activity, db)
+            key, unit, kind = (info.database, info.code), info.unit, "technosphere"
+        try:
+            factor = conversion_factor(x.unit, unit) if x.unit else 1.0
+        except UnitError as exc:
+            problems.append(Problem(str(exc), f"{where}.unit"))
+            continue
+        exchanges.append({"input": key, "amount": x.amount * factor, "type": kind,
+                          "unit": unit, "comment": x.source or ""})
+    return {
+        "name": custom.name,
+        "reference product": custom.reference_product or custom.name,
+        "unit": custom.unit,
+        "location": custom.location,
+        "type": "process",
+        "comment": "; ".join(p for p in (custom.source, custom.notes) if p),
+        "exchanges": exchanges,
+    }
+
+
+def _resolved(plan: ForegroundPlan, ref, custom_db: str):
+    for (database, code), info in plan.targets.items():
+        if ref.code and code == ref.code and (ref.database in (None, database)):
+            return info
+    raise BackgroundError(f"activity {ref.label()} was not resolved when planning; "
+                          "validate the network first")
+
+
+def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario,
+                      build: str) -> dict:
+    """Datasets of one scenario database from the plan (central parameter values)."""
+    db = plan.database(scenario)
+    values = plan.parameter_values()
+    data: dict = {}
+    for act in (a for a in plan.activities if a.scenario == scenario):
+        exchanges = [{"input": (db, act.code), "amount": 1.0, "type": "production",
+                      "unit": "unit"}]
+        exchanges += [{"input": (db, code), "amount": 1.0, "type": "technosphere",
+                       "unit": "unit"} for code in act.inputs]
+        data[(db, act.code)] = {
+            "name": act.name,
+            "reference product": act.name,
+            "unit": "unit",
+            "location": "GLO",
+            "type": "process",
+            "lcasym_facility": act.facility_id,
+            "lcasym_exchange": act.exchange_id,
+            "lcasym_scenario": scenario,
+            "exchanges": exchanges,
+        }
+    for edge in (e for e in plan.edges if e.scenario == scenario):
+        data[(db, edge.owner)]["exchanges"].append({
+            "input": edge.target,
+            "amount": edge.amount(values),
+            "type": edge.edge_type,
+            "unit": edge.unit,
+            "lcasym_component": edge.component,
+            "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
+                       f" × {edge.constant:g}",
+        })
+    return data
+
+
+def write_foreground(plan: ForegroundPlan, network: SymbiosisNetwork, *,
+                     force: bool = False) -> bool:
+    """Write the custom, baseline and symbiosis databases of a plan in the active project.
+
+    Returns True if the databases were (re)written, False if they were already current.
+    On any failure the previous versions are restored and the error is raised.
+    """
+    build = plan_hash(plan, network)
+    names = naming.foreground_databases(network.network.id)
+    if not force and all(bd.databases.get(n, {}).get(BUILD_KEY) == build for n in names):
+        log.info("foreground of %s is current (build %s)", network.network.id, build)
+        return False
+    custom = _custom_datasets(network, plan)
+    staged = {
+        names[2]: custom,
+        names[0]: scenario_datasets(plan, "baseline", build),
+        names[1]: scenario_datasets(plan, "symbiosis", build),
+    }
+    previous = {n: (bd.Database(n).load(), dict(bd.databases[n])) for n in names
+                if n in bd.databases}
+    try:
+        for name, data in staged.items():
+            db = bd.Database(name)
+            if name not in bd.databases:
+                db.register()
+            db.write(data)
+            meta = bd.databases[name]
+            meta.update({BUILD_KEY: build, "lcasym_network": network.network.id,
+                         "lcasym_version": __version__,
+                         "background": network.network.background.database})
+            bd.databases[name] = meta
+        bd.databases.flush()
+    except Exception:
+        log.exception("writing the foreground failed; restoring the previous databases")
+        _restore(names, previous)
+        raise
+    log.info("wrote foreground of %s (build %s)", network.network.id, build)
+    return True
+
+
+def _restore(names: tuple[str, ...], previous: Mapping[str, tuple[dict, dict]]) -> None:
+    for name in names:
+        if name in previous:
+            data, meta = previous[name]
+            bd.Database(name).write(data)
+            bd.databases[name] = meta
+        elif name in bd.databases:
+            del bd.databases[name]
+    bd.databases.flush()
