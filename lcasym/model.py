@@ -133,9 +133,7 @@ class Distribution(Strict):
         }[self.distribution]
         missing = [n for n in need if getattr(self, n) is None]
         if missing:
-            raise ValueError(
-                f"a {self.distribution} distribution needs {', '.join(missing)}"
-            )
+            raise ValueError(f"a {self.distribution} distribution needs {', '.join(missing)}")
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise ValueError(f"min ({self.min}) must be smaller than max ({self.max})")
         return self
@@ -307,8 +305,11 @@ class Generation(Strict):
 
 
 class InventoryItem(Strict):
-    """A facility's own input that does not change with the symbiosis (same in both
-    scenarios; shown as the facility's own inventory, never netted against credits)."""
+    """A facility's own input that does not change with the symbiosis.
+
+    It is the same in both scenarios and shown as the facility's own inventory, never
+    netted against credits.
+    """
 
     activity: ActivityRef
     amount: float = Field(gt=0)

@@ -144,8 +144,9 @@ class _Builder:
         self.targets[(info.database, info.code)] = info
         return info
 
-    def edge(self, scenario, owner, info, edge_type, constant, params, facility, exchange,
-             component) -> None:
+    def edge(
+        self, scenario, owner, info, edge_type, constant, params, facility, exchange, component
+    ) -> None:
         self.edges.append(
             Edge(
                 scenario=scenario,
@@ -165,7 +166,9 @@ class _Builder:
     def exchange(self, ex: Exchange) -> None:
         amount = _param(ex, "amount", ex.amount, ex.unit)
         self.parameters.append(amount)
-        rec, sup, extra = (naming.exchange_code(ex.id, s) for s in ("receiver", "supplier", "extra"))
+        rec, sup, extra = (
+            naming.exchange_code(ex.id, s) for s in ("receiver", "supplier", "extra")
+        )
         if ex.displaces is not None:
             d = ex.displaces
             info = self.target(d.activity)
@@ -175,22 +178,43 @@ class _Builder:
             k = _ratio_constant(ex.unit, d.ratio_unit, info.unit)
             names = (amount.name, ratio.name, df.name)
             for scenario in naming.SCENARIOS:
-                self.edge(scenario, rec, info, "technosphere", k, names, ex.receiver, ex.id,
-                          "displaced")
-            self.edge("symbiosis", rec, info, "substitution", k, names, ex.receiver, ex.id,
-                      "displaced")
+                self.edge(
+                    scenario, rec, info, "technosphere", k, names, ex.receiver, ex.id, "displaced"
+                )
+            self.edge(
+                "symbiosis", rec, info, "substitution", k, names, ex.receiver, ex.id, "displaced"
+            )
         if ex.avoided_treatment is not None:
             t = ex.avoided_treatment
             info = self.target(t.activity)
             k = t.ratio * _ratio_constant(ex.unit, t.ratio_unit, info.unit)
             for scenario in naming.SCENARIOS:
-                self.edge(scenario, sup, info, "technosphere", k, (amount.name,), ex.supplier,
-                          ex.id, "treatment")
-            self.edge("symbiosis", sup, info, "substitution", k, (amount.name,), ex.supplier,
-                      ex.id, "treatment")
+                self.edge(
+                    scenario,
+                    sup,
+                    info,
+                    "technosphere",
+                    k,
+                    (amount.name,),
+                    ex.supplier,
+                    ex.id,
+                    "treatment",
+                )
+            self.edge(
+                "symbiosis",
+                sup,
+                info,
+                "substitution",
+                k,
+                (amount.name,),
+                ex.supplier,
+                ex.id,
+                "treatment",
+            )
         bearer = ex.receiver if ex.extra_burdens_borne_by == "receiver" else ex.supplier
-        total_distance = sum(conversion_factor(t.distance_unit, "km") * t.distance
-                             for t in ex.transport)
+        total_distance = sum(
+            conversion_factor(t.distance_unit, "km") * t.distance for t in ex.transport
+        )
         if ex.transport:
             dist = _param(ex, "distance", total_distance, "km")
             self.parameters.append(dist)
@@ -199,8 +223,17 @@ class _Builder:
             share = conversion_factor(leg.distance_unit, "km") * leg.distance / total_distance
             mass = leg.mass_per_unit if leg.mass_per_unit else conversion_factor(ex.unit, "t")
             k = mass * share * conversion_factor("t*km", info.unit)
-            self.edge("symbiosis", extra, info, "technosphere", k, (amount.name, dist.name),
-                      bearer, ex.id, "transport")
+            self.edge(
+                "symbiosis",
+                extra,
+                info,
+                "technosphere",
+                k,
+                (amount.name, dist.name),
+                bearer,
+                ex.id,
+                "transport",
+            )
         for item in ex.extra_inputs:
             info = self.target(item.activity)
             if item.per == "year":
@@ -224,8 +257,17 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
             info = b.target(item.activity)
             k = item.amount * conversion_factor(item.unit, info.unit)
             for scenario in naming.SCENARIOS:
-                b.edge(scenario, naming.facility_code(facility.id), info, "technosphere", k, (),
-                       facility.id, None, "own")
+                b.edge(
+                    scenario,
+                    naming.facility_code(facility.id),
+                    info,
+                    "technosphere",
+                    k,
+                    (),
+                    facility.id,
+                    None,
+                    "own",
+                )
     exchanges = network.operating_exchanges()
     for ex in exchanges:
         b.exchange(ex)
@@ -236,30 +278,52 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
         facility_inputs: dict[str, list[str]] = {f.id: [] for f in network.facilities}
         for ex in exchanges:
             sides = (
-                ("receiver", ex.receiver, f"{ex.receiver} buys {ex.displaces.activity.label()}"
-                 if ex.displaces else ""),
+                (
+                    "receiver",
+                    ex.receiver,
+                    f"{ex.receiver} buys {ex.displaces.activity.label()}" if ex.displaces else "",
+                ),
                 ("supplier", ex.supplier, f"{ex.supplier} treats {ex.flow}"),
-                ("extra", ex.receiver if ex.extra_burdens_borne_by == "receiver"
-                 else ex.supplier, f"transport and processing of {ex.flow}"),
+                (
+                    "extra",
+                    ex.receiver if ex.extra_burdens_borne_by == "receiver" else ex.supplier,
+                    f"transport and processing of {ex.flow}",
+                ),
             )
             for side, owner_facility, what in sides:
                 code = naming.exchange_code(ex.id, side)
                 if (scenario, code) not in present:
                     continue
                 activities.append(
-                    OwnerActivity(scenario, code, f"{ex.id} ({side}, {scenario}): {what}",
-                                  owner_facility, ex.id)
+                    OwnerActivity(
+                        scenario,
+                        code,
+                        f"{ex.id} ({side}, {scenario}): {what}",
+                        owner_facility,
+                        ex.id,
+                    )
                 )
                 facility_inputs[owner_facility].append(code)
         for f in network.facilities:
             activities.append(
-                OwnerActivity(scenario, naming.facility_code(f.id), f"{f.name} ({scenario})",
-                              f.id, None, tuple(facility_inputs[f.id]))
+                OwnerActivity(
+                    scenario,
+                    naming.facility_code(f.id),
+                    f"{f.name} ({scenario})",
+                    f.id,
+                    None,
+                    tuple(facility_inputs[f.id]),
+                )
             )
         activities.append(
-            OwnerActivity(scenario, naming.NETWORK_CODE,
-                          f"{network.network.name} ({scenario})", None, None,
-                          tuple(naming.facility_code(f.id) for f in network.facilities))
+            OwnerActivity(
+                scenario,
+                naming.NETWORK_CODE,
+                f"{network.network.name} ({scenario})",
+                None,
+                None,
+                tuple(naming.facility_code(f.id) for f in network.facilities),
+            )
         )
     return ForegroundPlan(
         network_id=network.network.id,

@@ -63,10 +63,17 @@ def _custom_datasets(network: SymbiosisNetwork, plan: ForegroundPlan) -> dict:
     return data
 
 
-def _custom_dataset(custom: CustomActivity, db: str, plan: ForegroundPlan, flows: Mapping,
-                    problems: list[Problem], index: int) -> dict:
-    exchanges = [{"input": (db, custom.id), "amount": 1.0, "type": "production",
-                  "unit": custom.unit}]
+def _custom_dataset(
+    custom: CustomActivity,
+    db: str,
+    plan: ForegroundPlan,
+    flows: Mapping,
+    problems: list[Problem],
+    index: int,
+) -> dict:
+    exchanges = [
+        {"input": (db, custom.id), "amount": 1.0, "type": "production", "unit": custom.unit}
+    ]
     for j, x in enumerate(custom.exchanges):
         where = f"custom_activities[{index}] (id {custom.id!r}).exchanges[{j}]"
         if x.flow is not None:
@@ -76,9 +83,13 @@ def _custom_dataset(custom: CustomActivity, db: str, plan: ForegroundPlan, flows
             else:
                 found = flows.get((x.flow.database, x.flow.name, tuple(x.flow.categories or ())))
                 if found is None:
-                    problems.append(Problem(
-                        f"biosphere flow {x.flow.label()} not found in {x.flow.database}; "
-                        "check its name and categories, or give its code", where))
+                    problems.append(
+                        Problem(
+                            f"biosphere flow {x.flow.label()} not found in {x.flow.database}; "
+                            "check its name and categories, or give its code",
+                            where,
+                        )
+                    )
                     continue
                 key, unit = found[:2], found[2]
             kind = "biosphere"
@@ -90,8 +101,15 @@ def _custom_dataset(custom: CustomActivity, db: str, plan: ForegroundPlan, flows
         except UnitError as exc:
             problems.append(Problem(str(exc), f"{where}.unit"))
             continue
-        exchanges.append({"input": key, "amount": x.amount * factor, "type": kind,
-                          "unit": unit, "comment": x.source or ""})
+        exchanges.append(
+            {
+                "input": key,
+                "amount": x.amount * factor,
+                "type": kind,
+                "unit": unit,
+                "comment": x.source or "",
+            }
+        )
     return {
         "name": custom.name,
         "reference product": custom.reference_product or custom.name,
@@ -107,21 +125,22 @@ def _resolved(plan: ForegroundPlan, ref, custom_db: str):
     for (database, code), info in plan.targets.items():
         if ref.code and code == ref.code and (ref.database in (None, database)):
             return info
-    raise BackgroundError(f"activity {ref.label()} was not resolved when planning; "
-                          "validate the network first")
+    raise BackgroundError(
+        f"activity {ref.label()} was not resolved when planning; validate the network first"
+    )
 
 
-def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario,
-                      build: str) -> dict:
+def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario, build: str) -> dict:
     """Datasets of one scenario database from the plan (central parameter values)."""
     db = plan.database(scenario)
     values = plan.parameter_values()
     data: dict = {}
     for act in (a for a in plan.activities if a.scenario == scenario):
-        exchanges = [{"input": (db, act.code), "amount": 1.0, "type": "production",
-                      "unit": "unit"}]
-        exchanges += [{"input": (db, code), "amount": 1.0, "type": "technosphere",
-                       "unit": "unit"} for code in act.inputs]
+        exchanges = [{"input": (db, act.code), "amount": 1.0, "type": "production", "unit": "unit"}]
+        exchanges += [
+            {"input": (db, code), "amount": 1.0, "type": "technosphere", "unit": "unit"}
+            for code in act.inputs
+        ]
         data[(db, act.code)] = {
             "name": act.name,
             "reference product": act.name,
@@ -134,20 +153,23 @@ def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario,
             "exchanges": exchanges,
         }
     for edge in (e for e in plan.edges if e.scenario == scenario):
-        data[(db, edge.owner)]["exchanges"].append({
-            "input": edge.target,
-            "amount": edge.amount(values),
-            "type": edge.edge_type,
-            "unit": edge.unit,
-            "lcasym_component": edge.component,
-            "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
-                       f" × {edge.constant:g}",
-        })
+        data[(db, edge.owner)]["exchanges"].append(
+            {
+                "input": edge.target,
+                "amount": edge.amount(values),
+                "type": edge.edge_type,
+                "unit": edge.unit,
+                "lcasym_component": edge.component,
+                "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
+                f" × {edge.constant:g}",
+            }
+        )
     return data
 
 
-def write_foreground(plan: ForegroundPlan, network: SymbiosisNetwork, *,
-                     force: bool = False) -> bool:
+def write_foreground(
+    plan: ForegroundPlan, network: SymbiosisNetwork, *, force: bool = False
+) -> bool:
     """Write the custom, baseline and symbiosis databases of a plan in the active project.
 
     Returns True if the databases were (re)written, False if they were already current.
@@ -164,8 +186,9 @@ def write_foreground(plan: ForegroundPlan, network: SymbiosisNetwork, *,
         names[0]: scenario_datasets(plan, "baseline", build),
         names[1]: scenario_datasets(plan, "symbiosis", build),
     }
-    previous = {n: (bd.Database(n).load(), dict(bd.databases[n])) for n in names
-                if n in bd.databases}
+    previous = {
+        n: (bd.Database(n).load(), dict(bd.databases[n])) for n in names if n in bd.databases
+    }
     try:
         for name, data in staged.items():
             db = bd.Database(name)
@@ -173,9 +196,14 @@ def write_foreground(plan: ForegroundPlan, network: SymbiosisNetwork, *,
                 db.register()
             db.write(data)
             meta = bd.databases[name]
-            meta.update({BUILD_KEY: build, "lcasym_network": network.network.id,
-                         "lcasym_version": __version__,
-                         "background": network.network.background.database})
+            meta.update(
+                {
+                    BUILD_KEY: build,
+                    "lcasym_network": network.network.id,
+                    "lcasym_version": __version__,
+                    "background": network.network.background.database,
+                }
+            )
             bd.databases[name] = meta
         bd.databases.flush()
     except Exception:
