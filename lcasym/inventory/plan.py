@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from lcasym import naming
-from lcasym.model import Distribution, Exchange, SymbiosisNetwork
+from lcasym.model import ActivityRef, Distribution, Exchange, SymbiosisNetwork
 from lcasym.units import conversion_factor, parse_unit, ureg
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ class ForegroundPlan:
     parameters: tuple[Parameter, ...]
     activities: tuple[OwnerActivity, ...]
     targets: Mapping[tuple[str, str], ActivityInfo] = field(default_factory=dict)
+    resolved: Mapping[ActivityRef, tuple[str, str]] = field(default_factory=dict)
 
     def parameter_values(self) -> dict[str, float]:
         """Central values of all parameters, by name."""
@@ -138,10 +139,12 @@ class _Builder:
         self.edges: list[Edge] = []
         self.parameters: list[Parameter] = []
         self.targets: dict[tuple[str, str], ActivityInfo] = {}
+        self.resolved: dict[ActivityRef, tuple[str, str]] = {}
 
     def target(self, ref) -> ActivityInfo:
         info = self.index.resolve(ref, default_database=self.default_db)
         self.targets[(info.database, info.code)] = info
+        self.resolved[ref] = (info.database, info.code)
         return info
 
     def edge(
@@ -271,6 +274,10 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
     exchanges = network.operating_exchanges()
     for ex in exchanges:
         b.exchange(ex)
+    for custom in network.custom_activities:
+        for item in custom.exchanges:
+            if item.activity is not None:
+                b.target(item.activity)
 
     activities: list[OwnerActivity] = []
     present = {(e.scenario, e.owner) for e in b.edges}
@@ -332,4 +339,5 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
         parameters=tuple(b.parameters),
         activities=tuple(activities),
         targets=dict(b.targets),
+        resolved=dict(b.resolved),
     )

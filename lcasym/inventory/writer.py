@@ -122,12 +122,12 @@ def _custom_dataset(
 
 
 def _resolved(plan: ForegroundPlan, ref, custom_db: str):
-    for (database, code), info in plan.targets.items():
-        if ref.code and code == ref.code and (ref.database in (None, database)):
-            return info
-    raise BackgroundError(
-        f"activity {ref.label()} was not resolved when planning; validate the network first"
-    )
+    key = plan.resolved.get(ref)
+    if key is None:
+        raise BackgroundError(
+            f"activity {ref.label()} was not resolved when planning; validate the network first"
+        )
+    return plan.targets[key]
 
 
 def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario, build: str) -> dict:
