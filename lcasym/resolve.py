@@ -97,7 +97,7 @@ class BackgroundIndex:
         versions: dict[str, str | None] = {}
         for db in databases:
             meta = bd.databases[db]
-            version = meta.get("version")
+            version = meta.get("version", meta.get("lcasym_version"))
             versions[db] = None if version is None else str(version)
             for act in bd.Database(db):
                 records.append(
@@ -122,15 +122,15 @@ class BackgroundIndex:
         records = [
             ActivityInfo(
                 database=OPEN_DB_NAME,
-                code=str(a.code),
-                name=str(a.name),
-                reference_product=getattr(a, "reference_product", None),
-                location=getattr(a, "location", None),
-                unit=str(a.unit),
+                code=str(row["code"]),
+                name=str(row["name"]),
+                reference_product=row.get("reference_product") or None,
+                location=row.get("location") or None,
+                unit=str(row["unit"]),
             )
-            for a in data.activities
+            for row in data.activities.to_dict("records")
         ]
-        version = getattr(data, "version", None)
+        version = getattr(data, "version", None) or None
         return cls(records, versions={OPEN_DB_NAME: None if version is None else str(version)})
 
     # -- queries ------------------------------------------------------------------------
@@ -236,7 +236,11 @@ class BackgroundIndex:
                 choices[len(owners)] = choice
                 owners.append(a)
         hits = process.extract(
-            text, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60,
+            text,
+            choices,
+            scorer=fuzz.WRatio,
+            limit=limit * 3,
+            score_cutoff=60,
             processor=str.casefold,
         )
         out: list[str] = []

@@ -54,6 +54,7 @@ class PathLocator:
         return text
 
     def __call__(self, path: Path) -> str:
+        """Return ``"<source>, <path>"``."""
         return _join(self.source, self.path_text(path))
 
 
@@ -82,9 +83,10 @@ class TableLocator:
 
     def __init__(self, source: str, origins: Mapping[Path, Origin]) -> None:
         self.source = source
-        self.origins = dict(origins)
+        self.origins = origins
 
     def __call__(self, path: Path) -> str:
+        """Return ``"<source>, sheet 'x', row n (label), field 'a.b'"``."""
         for cut in range(len(path), -1, -1):
             origin = self.origins.get(tuple(path[:cut]))
             if origin is not None:

@@ -121,8 +121,12 @@ def hint(error: dict[str, Any]) -> str:
     if kind == "bool_parsing" or kind == "bool_type":
         return f"expected true or false, got {_fmt(value)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
-              "less_than_equal": "<="}[kind]
+        op = {
+            "greater_than": ">",
+            "greater_than_equal": ">=",
+            "less_than": "<",
+            "less_than_equal": "<=",
+        }[kind]
         bound = next(iter(ctx.values()), "?")
         return f"{name} must be {op} {bound}, got {_fmt(value)}"
     if kind == "string_too_short":
@@ -130,7 +134,7 @@ def hint(error: dict[str, Any]) -> str:
     if kind == "string_too_long":
         return f"{name} is too long (at most {ctx.get('max_length')} characters)"
     if kind == "too_short" and names:
-        return f"{name} needs at least {ctx.get('min_length', 1)} entry; add one"
+        return f"no {name} given: add at least one"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         if name == "activity":
             return (
@@ -148,8 +152,10 @@ def hint(error: dict[str, Any]) -> str:
 def problems_from_validation_error(
     exc: ValidationError, locate: Locate, *, skip: Iterable[Path] = ()
 ) -> list[Problem]:
-    """One located problem per pydantic error (errors at a path in ``skip`` are dropped:
-    the reader already reported a problem there)."""
+    """One located problem per pydantic error.
+
+    Errors at a path in ``skip`` are dropped: the reader already reported a problem there.
+    """
     skipped = {tuple(p) for p in skip}
     out: list[Problem] = []
     for error in exc.errors(include_url=False):

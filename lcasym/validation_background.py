@@ -1,0 +1,205 @@
+"""Validation rules that need the background: activities exist, units convert, version.
+
+Part of :mod:`lcasym.validation` (which runs them when a background index is given); kept
+apart to keep each module small. Each rule is a small named function of a
+:class:`~lcasym.validation.Context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lcasym import naming
+from lcasym.errors import BackgroundError, Problem
+from lcasym.model import ActivityRef, SymbiosisNetwork
+from lcasym.units import UnitError, parse_unit
+
+if TYPE_CHECKING:
+    from pint import Unit
+
+    from lcasym.validation import Context, P
+
+
+def activity_refs(network: SymbiosisNetwork) -> Iterator[tuple[P, ActivityRef]]:
+    """Every activity reference of the network with its path."""
+    for i, f in enumerate(network.facilities):
+        for j, item in enumerate(f.inventory):
+            yield ("facilities", i, "inventory", j, "activity"), item.activity
+    for i, x in enumerate(network.exchanges):
+        if x.displaces:
+            yield ("exchanges", i, "displaces", "activity"), x.displaces.activity
+        if x.avoided_treatment:
+            yield ("exchanges", i, "avoided_treatment", "activity"), x.avoided_treatment.activity
+        for j, t in enumerate(x.transport):
+            yield ("exchanges", i, "transport", j, "activity"), t.activity
+        for j, e in enumerate(x.extra_inputs):
+            yield ("exchanges", i, "extra_inputs", j, "activity"), e.activity
+    for i, c in enumerate(network.custom_activities):
+        for j, e in enumerate(c.exchanges):
+            if e.activity is not None:
+                yield ("custom_activities", i, "exchanges", j, "activity"), e.activity
+
+
+def unit_or_none(text: str | None) -> Unit | None:
+    """The parsed unit, or None if blank or unknown (unknown units are reported elsewhere)."""
+    try:
+        return parse_unit(text) if text else None
+    except UnitError:
+        return None
+
+
+def background_version(ctx: Context) -> Iterator[Problem]:
+    """Error: ``network.background.version`` differs from the installed version.
+
+    A warning when the installed version is unknown.
+    """
+    expected = ctx.network.network.background.version
+    if ctx.index is None or not expected or ctx.default_db not in ctx.index.databases:
+        return
+    installed = ctx.index.versions.get(ctx.default_db)
+    path = ("network", "background", "version")
+    if installed is None:
+        yield ctx.problem(
+            f"the installed {ctx.default_db!r} has no version: cannot check that "
+            f"it is {expected!r}",
+            path,
+            "warning",
+        )
+    elif str(installed) != str(expected):
+        yield ctx.problem(
+            f"the network expects {ctx.default_db!r} version {expected!r} but version "
+            f"{installed!r} is installed: install version {expected!r} (lcasym setup), or set "
+            f"background.version to {installed!r} after checking that results may change",
+            path,
+        )
+
+
+def background_databases(ctx: Context) -> Iterator[Problem]:
+    """Error: the network links to a database that is not available (reported once each)."""
+    if ctx.index is None:
+        return
+    custom_db = naming.custom_database(ctx.network.network.id)
+    first: dict[str, P] = {}
+    for path, ref in activity_refs(ctx.network):
+        db = ref.database or ctx.default_db
+        if db not in ctx.index.databases and db != custom_db:
+            first.setdefault(db, path)
+    for db, path in first.items():
+        have = ", ".join(map(repr, ctx.index.databases)) or "none"
+        yield ctx.problem(
+            f"database {db!r} is not available (available: {have}): install it "
+            "in the Brightway project ('lcasym setup' installs lcasym-open) or "
+            "correct the database name",
+            path,
+        )
+
+
+def unknown_activities(ctx: Context) -> Iterator[Problem]:
+    """Error: an activity reference matches no (or several) activities; says "did you mean"."""
+    if ctx.index is None:
+        return
+    for path, ref in activity_refs(ctx.network):
+        db = ref.database or ctx.default_db
+        if ref.database == ctx.index.local_database:
+            continue  # checked by custom_references
+        if db not in ctx.index.databases:
+            continue  # reported once by background_databases
+        try:
+            ctx.index.resolve(ref, default_database=ctx.default_db)
+        except BackgroundError as exc:
+            yield ctx.problem(str(exc), path)
+
+
+def custom_id_clashes(ctx: Context) -> Iterator[Problem]:
+    """Warning: a custom activity id is also a code in the background database."""
+    if ctx.index is None:
+        return
+    for i, c in enumerate(ctx.network.custom_activities):
+        if ctx.index.get(ctx.default_db, c.id) is not None:
+            yield ctx.problem(
+                f"custom activity id {c.id!r} is also a code in {ctx.default_db!r}: a plain "
+                f"code {c.id!r} now means the custom activity; write database: "
+                f"{ctx.default_db!r} with the code to use the background one, or rename",
+                ("custom_activities", i, "id"),
+                "warning",
+            )
+
+
+def _convertible(
+    ctx: Context, ref: ActivityRef, units: list[str | None], path: P, what: str
+) -> Iterator[Problem]:
+    info = ctx.activity(ref)
+    parsed = [unit_or_none(u) for u in units if u]
+    target = unit_or_none(info.unit) if info else None
+    if info is None or target is None or any(u is None for u in parsed):
+        return  # unknown activity or unit: reported by other rules
+    combined = parsed[0]
+    for extra in parsed[1:]:
+        combined = combined * extra
+    if combined.dimensionality != target.dimensionality:
+        given = " × ".join(repr(u) for u in units if u)
+        fix = (
+            f"set ratio_unit so that the product converts (e.g. '{info.unit}/{units[0]}')"
+            if len(units) > 1
+            else "use a unit of the same kind"
+        )
+        yield ctx.problem(
+            f"{given} does not convert to the unit of {what} {info.code!r}, {info.unit!r}: " + fix,
+            path,
+        )
+
+
+def activity_units(ctx: Context) -> Iterator[Problem]:
+    """Error: a quantity whose unit does not convert to its activity's unit.
+
+    Checked: amount × ratio of displacements and treatments, extra inputs, facility
+    inventory, custom exchanges; transport activities must be in mass × distance.
+    """
+    if ctx.index is None:
+        return
+    for i, x in enumerate(ctx.network.exchanges):
+        for part, what in (
+            ("displaces", "the displaced activity"),
+            ("avoided_treatment", "the treatment activity"),
+        ):
+            rec = getattr(x, part)
+            if rec is not None:
+                field = "ratio_unit" if rec.ratio_unit else "unit"
+                path = ("exchanges", i, part, field) if rec.ratio_unit else ("exchanges", i, "unit")
+                yield from _convertible(ctx, rec.activity, [x.unit, rec.ratio_unit], path, what)
+        for j, t in enumerate(x.transport):
+            yield from _convertible(
+                ctx,
+                t.activity,
+                ["t", "km"],
+                ("exchanges", i, "transport", j, "activity"),
+                "the transport activity (needs t·km)",
+            )
+        for j, e in enumerate(x.extra_inputs):
+            yield from _convertible(
+                ctx,
+                e.activity,
+                [e.unit],
+                ("exchanges", i, "extra_inputs", j, "unit"),
+                "the activity",
+            )
+    for i, f in enumerate(ctx.network.facilities):
+        for j, item in enumerate(f.inventory):
+            yield from _convertible(
+                ctx,
+                item.activity,
+                [item.unit],
+                ("facilities", i, "inventory", j, "unit"),
+                "the activity",
+            )
+    for i, c in enumerate(ctx.network.custom_activities):
+        for j, e in enumerate(c.exchanges):
+            if e.activity is not None and e.unit:
+                yield from _convertible(
+                    ctx,
+                    e.activity,
+                    [e.unit],
+                    ("custom_activities", i, "exchanges", j, "unit"),
+                    "the activity",
+                )
