@@ -8,6 +8,7 @@ Both are parsed here into the same pint quantities.
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 
 import pint
@@ -58,6 +59,10 @@ _BRIGHTWAY_ALIASES: dict[str, str] = {
 }
 
 
+_CUBIC = re.compile(r"(?<![A-Za-z_])m3(?![A-Za-z0-9_])")
+_KILOTONNE = re.compile(r"(?<![A-Za-z_])kt(?![A-Za-z0-9_])")
+
+
 class UnitError(ValueError):
     """A unit could not be parsed or converted; the message says which and why."""
 
@@ -69,7 +74,9 @@ def parse_unit(unit: str) -> pint.Unit:
         raise UnitError("unit is empty; give a unit such as 't', 'kg', 'MWh', 'GJ' or 'm3'")
     text = unit.strip()
     expr = _BRIGHTWAY_ALIASES.get(text, _BRIGHTWAY_ALIASES.get(text.lower(), text))
-    expr = expr.replace("m3", "m**3") if expr in {"m3"} else expr
+    # Inside compound units ("MJ/m3", "kWh/m³", "t/kt") rewrite the shorthand pint lacks.
+    expr = _CUBIC.sub("m**3", expr.replace("m³", "m3"))
+    expr = _KILOTONNE.sub("kilotonne", expr)
     try:
         return ureg.parse_units(expr)
     except Exception as exc:  # pint raises several kinds

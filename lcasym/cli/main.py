@@ -51,7 +51,7 @@ for module in (cmd_setup, cmd_network, cmd_calc):
 def run() -> None:
     """Run the CLI, turning lcasym errors into clear messages without tracebacks."""
     try:
-        app(standalone_mode=False)
+        sys.exit(app(standalone_mode=False) or 0)
     except InputError as exc:
         typer.secho(str(exc), err=True, fg=typer.colors.RED)
         sys.exit(2)
