@@ -8,4 +8,8 @@ __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["__version__"]
+from lcasym.api import calculate  # noqa: E402
+from lcasym.io import read_network  # noqa: E402
+from lcasym.results import SymbiosisResult  # noqa: E402
+
+__all__ = ["SymbiosisResult", "__version__", "calculate", "read_network"]

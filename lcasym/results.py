@@ -1,0 +1,438 @@
+"""The one result object of a symbiosis calculation, shared by every face of lcasym.
+
+:class:`SymbiosisResult` is immutable: a frozen dataclass of pandas DataFrames (copied on
+the way in and on every access, so no caller can change another's view) and a provenance
+dict. The PDF report, the Streamlit app, the CLI and researchers' scripts all read it.
+
+Sign convention everywhere: ``avoided = baseline − symbiosis``; positive = benefit; never
+clipped. Facility credits (attribution of avoided emissions, WBCSD 2023) are kept apart
+from each facility's own inventory (``own_baseline``, ``own_symbiosis``) and never netted
+against it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from lcasym.crediting import CreditShares, allocate
+from lcasym.model import Exchange, SymbiosisNetwork
+from lcasym.sdg import method_label
+
+if TYPE_CHECKING:
+    from lcasym.calc.evaluate import ComponentScores
+
+#: Column layout of every table (empty tables keep these columns).
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "totals": ["method", "unit", "baseline", "symbiosis", "avoided"],
+    "exchanges": [
+        "exchange", "supplier", "receiver", "kind", "flow", "method", "unit", "displaced",
+        "treatment", "gross", "extra", "net", "supplier_credit", "receiver_credit",
+        "extra_bearer",
+    ],
+    "facilities": [
+        "facility", "name", "method", "unit", "credit", "rule", "own_baseline", "own_symbiosis",
+    ],
+    "contributions": [
+        "exchange", "component", "target", "method", "unit", "rank", "activity", "database",
+        "code", "score", "share",
+    ],
+    "indicators": ["indicator", "entity", "unit", "value", "exchanges", "description"],
+    "sdg": [
+        "id", "goal", "goal_name", "colour", "target", "un_indicator", "indicator_description",
+        "basis", "indicator", "unit", "baseline", "symbiosis", "contribution", "statement",
+        "status", "rationale", "source",
+    ],
+    "uncertainty": [
+        "entity", "quantity", "method", "unit", "P5", "P50", "P95", "mean", "sd",
+        "probability_better", "draws", "seed",
+    ],
+    "sensitivity": ["analysis", "method", "parameter", "measure", "value"],
+}  # fmt: skip
+TABLES = tuple(TABLE_COLUMNS)
+LONG_COLUMNS = ["section", "entity", "method", "unit", "quantity", "value", "detail"]
+FORMATS = ("json", "csv", "xlsx")
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with the columns of ``name``."""
+    return pd.DataFrame(columns=TABLE_COLUMNS[name])
+
+
+@dataclass(frozen=True)
+class SymbiosisResult:
+    """Everything a calculation produced, as tidy tables plus provenance.
+
+    Attributes
+    ----------
+    totals
+        Per method: ``method, unit, baseline, symbiosis, avoided``.
+    exchanges
+        Per exchange and method: ``displaced`` (D), ``treatment`` (W), ``gross = D + W``,
+        ``extra`` (E), ``net = D + W − E``, and the ``supplier_credit`` /
+        ``receiver_credit`` under the crediting rule.
+    facilities
+        Per facility and method: ``credit`` under ``rule`` (NaN for the ``network`` rule,
+        whose pseudo-facility ``"network"`` holds the total), and the facility's own
+        inventory ``own_baseline`` / ``own_symbiosis`` (kept apart, never netted).
+    contributions
+        Per exchange component: background activities driving its score (``share`` of the
+        unit score of the ``target`` activity; ``score`` = that part of the component).
+    indicators, sdg
+        Programme indicators (:mod:`lcasym.indicators`) and SDG links (:mod:`lcasym.sdg`).
+    uncertainty
+        Monte Carlo statistics (empty when ``draws == 0``).
+    sensitivity
+        Tornado / global sensitivity results (empty unless asked for).
+    provenance
+        Versions, background, methods, crediting rule, seed, draws, date, network.
+    """
+
+    totals: pd.DataFrame
+    exchanges: pd.DataFrame
+    facilities: pd.DataFrame
+    contributions: pd.DataFrame = field(default_factory=lambda: empty_table("contributions"))
+    indicators: pd.DataFrame = field(default_factory=lambda: empty_table("indicators"))
+    sdg: pd.DataFrame = field(default_factory=lambda: empty_table("sdg"))
+    uncertainty: pd.DataFrame = field(default_factory=lambda: empty_table("uncertainty"))
+    sensitivity: pd.DataFrame = field(default_factory=lambda: empty_table("sensitivity"))
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in TABLES:
+            frame = object.__getattribute__(self, name)
+            if not isinstance(frame, pd.DataFrame):
+                raise TypeError(f"SymbiosisResult.{name} must be a pandas DataFrame")
+            missing = [c for c in TABLE_COLUMNS[name] if c not in frame.columns]
+            if missing:
+                raise ValueError(f"SymbiosisResult.{name} lacks columns {missing}")
+            object.__setattr__(self, name, frame.reset_index(drop=True).copy(deep=True))
+        object.__setattr__(self, "provenance", copy.deepcopy(dict(self.provenance)))
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if name in TABLE_COLUMNS:
+            return value.copy(deep=True)
+        if name == "provenance":
+            return copy.deepcopy(value)
+        return value
+
+    # --- convenience ---------------------------------------------------------------------
+
+    @property
+    def draws(self) -> int:
+        """Number of Monte Carlo draws (0 = deterministic only)."""
+        return int(self.provenance.get("draws") or 0)
+
+    @property
+    def methods(self) -> list[str]:
+        """Method labels, in calculation order."""
+        return list(self.totals["method"])
+
+    def headline(self, method: str | None = None) -> dict[str, Any]:
+        """Avoided total of one method, with its P5–P95 when draws were made.
+
+        The default method is the provenance's ``headline_method``.
+        """
+        method = method or self.provenance.get("headline_method") or self.methods[0]
+        row = self.totals[self.totals["method"] == method]
+        if row.empty:
+            raise KeyError(f"method {method!r} not in this result")
+        out = {k: row.iloc[0][k] for k in ("method", "unit", "baseline", "symbiosis", "avoided")}
+        unc = self.uncertainty
+        hit = unc[(unc["entity"] == "network") & (unc["method"] == method)]
+        out["P5"] = float(hit["P5"].iloc[0]) if not hit.empty else None
+        out["P95"] = float(hit["P95"].iloc[0]) if not hit.empty else None
+        return out
+
+    def top_exchanges(self, method: str | None = None, n: int = 5) -> pd.DataFrame:
+        """The ``n`` exchanges with the largest ``|net|`` for one method."""
+        method = method or self.provenance.get("headline_method") or self.methods[0]
+        ex = self.exchanges
+        ex = ex[ex["method"] == method]
+        return ex.loc[ex["net"].abs().sort_values(ascending=False).index[:n]]
+
+    # --- one long table ---------------------------------------------------------------------
+
+    def to_long_frame(self) -> pd.DataFrame:
+        """The whole result as one long table.
+
+        Columns ``section, entity, method, unit, quantity, value, detail``: one row per
+        number (``section`` is the table it comes from, ``entity`` the network, exchange,
+        facility, indicator or SDG target, ``quantity`` the column it was in).
+        """
+        parts = [
+            _melt(self.totals, "totals", "network", ["baseline", "symbiosis", "avoided"]),
+            _melt(self.exchanges, "exchanges", "exchange",
+                  ["displaced", "treatment", "gross", "extra", "net", "supplier_credit",
+                   "receiver_credit"], detail=("supplier", "receiver", "kind")),
+            _melt(self.facilities, "facilities", "facility",
+                  ["credit", "own_baseline", "own_symbiosis"], detail=("rule",)),
+            _melt(self.contributions, "contributions", "exchange", ["score", "share"],
+                  detail=("component", "target", "rank", "activity")),
+            _melt(self.indicators.assign(method=""), "indicators", "entity", ["value"],
+                  quantity_from="indicator", detail=("exchanges",)),
+            _melt(self.sdg.rename(columns={"indicator": "method"}), "sdg", "target",
+                  ["baseline", "symbiosis", "contribution"], detail=("id", "statement")),
+            _melt(self.uncertainty, "uncertainty", "entity",
+                  ["P5", "P50", "P95", "mean", "sd", "probability_better"],
+                  detail=("quantity", "draws", "seed")),
+            _melt(self.sensitivity.assign(unit=""), "sensitivity", "parameter", ["value"],
+                  quantity_from="measure", detail=("analysis",)),
+        ]  # fmt: skip
+        parts = [p for p in parts if not p.empty]
+        if not parts:
+            return pd.DataFrame(columns=LONG_COLUMNS)
+        return pd.concat(parts, ignore_index=True)[LONG_COLUMNS]
+
+    # --- JSON and files ------------------------------------------------------------------
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict: one list of records per table, plus ``provenance``.
+
+        Keys: ``totals, exchanges, facilities, contributions, indicators, sdg,
+        sensitivity`` (when not empty), ``uncertainty`` (when draws > 0), ``provenance``.
+        NaN becomes ``null``.
+        """
+        out: dict[str, Any] = {}
+        for name in TABLES:
+            frame = getattr(self, name)
+            if name == "uncertainty" and self.draws == 0:
+                continue
+            if name == "sensitivity" and frame.empty:
+                continue
+            out[name] = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+        out["provenance"] = _plain(self.provenance)
+        return out
+
+    def export(self, path: str | Path, format: str | None = None) -> Path:
+        """Write the result to ``path`` as ``json``, ``csv`` or ``xlsx``.
+
+        ``csv`` is the long table; ``xlsx`` has one sheet per table, the long table and the
+        provenance. The format defaults to the file suffix. The file is written to a
+        temporary file in the same folder and renamed, so a failed export never leaves a
+        half-written file.
+        """
+        path = Path(path)
+        fmt = (format or path.suffix.lstrip(".")).lower()
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            if fmt == "json":
+                tmp.write_text(json.dumps(self.to_json_dict(), indent=2), encoding="utf-8")
+            elif fmt == "csv":
+                self.to_long_frame().to_csv(tmp, index=False)
+            else:
+                self._write_xlsx(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
+
+    def _write_xlsx(self, target: Path) -> None:
+        with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+            prov = pd.DataFrame(
+                [(k, json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
+                 for k, v in self.provenance.items()],
+                columns=["key", "value"],
+            )  # fmt: skip
+            prov.to_excel(writer, sheet_name="provenance", index=False)
+            for name in TABLES:
+                getattr(self, name).to_excel(writer, sheet_name=name, index=False)
+            self.to_long_frame().to_excel(writer, sheet_name="long", index=False)
+
+
+def _melt(
+    frame: pd.DataFrame,
+    section: str,
+    entity_col: str,
+    values: list[str],
+    *,
+    quantity_from: str | None = None,
+    detail: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    frame = frame.reset_index(drop=True)
+    entity = pd.Series(["network"] * len(frame)) if entity_col == "network" else frame[entity_col]
+    method = frame["method"] if "method" in frame else pd.Series([""] * len(frame))
+    unit = frame["unit"] if "unit" in frame else pd.Series([""] * len(frame))
+    text = [
+        "; ".join(f"{d}={frame.at[i, d]}" for d in detail if d in frame) for i in range(len(frame))
+    ]
+    rows = []
+    for col in values:
+        quantity = frame[quantity_from] if quantity_from else pd.Series([col] * len(frame))
+        rows.append(
+            pd.DataFrame({
+                "section": section, "entity": entity.astype(str), "method": method.astype(str),
+                "unit": unit.astype(str), "quantity": quantity.astype(str),
+                "value": pd.to_numeric(frame[col], errors="coerce").astype(float),
+                "detail": text,
+            })
+        )  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: numpy scalars to Python, NaN/inf to None, tuples to lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+# --- tables from component scores (pure: no Brightway) -------------------------------------
+
+
+def _ordered(network: SymbiosisNetwork, scores: ComponentScores) -> list[Exchange]:
+    return [network.exchange(x) for x in scores.exchange_ids]
+
+
+def allocate_scores(
+    network: SymbiosisNetwork,
+    scores: ComponentScores,
+    rule: str,
+    cff_defaults: Mapping[str, float] | None = None,
+) -> CreditShares:
+    """Apply a crediting rule to the components of ``scores`` (all draws)."""
+    exchanges = _ordered(network, scores)
+    facilities = [f.id for f in network.facilities]
+    return allocate(
+        rule,
+        displaced=scores.displaced,
+        treatment=scores.treatment,
+        extra=scores.extra,
+        suppliers=[e.supplier for e in exchanges],
+        receivers=[e.receiver for e in exchanges],
+        facility_ids=facilities,
+        kinds=[e.kind.value for e in exchanges],
+        cff_factors=[e.cff_factor for e in exchanges],
+        cff_defaults=cff_defaults,
+    )
+
+
+def score_tables(
+    network: SymbiosisNetwork,
+    scores: ComponentScores,
+    *,
+    units: Sequence[str],
+    rule: str,
+    cff_defaults: Mapping[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``totals``, ``exchanges`` and ``facilities`` of the first draw of ``scores``.
+
+    ``scores`` come from ``lcasym.calc.evaluate_plan`` (central values: one draw).
+    """
+    labels = [method_label(m) for m in scores.methods]
+    base, sym, avoided = (
+        scores.baseline_total[0],
+        scores.symbiosis_total[0],
+        scores.avoided_total[0],
+    )
+    totals = pd.DataFrame(
+        {"method": labels, "unit": list(units), "baseline": base, "symbiosis": sym,
+         "avoided": avoided}
+    )  # fmt: skip
+    shares = allocate_scores(network, scores, rule, cff_defaults)
+    split = rule != "network"
+    rows = []
+    for k, ex in enumerate(_ordered(network, scores)):
+        for m, label in enumerate(labels):
+            d, w, e = (
+                float(a[0, k, m]) for a in (scores.displaced, scores.treatment, scores.extra)
+            )
+            rows.append({
+                "exchange": ex.id, "supplier": ex.supplier, "receiver": ex.receiver,
+                "kind": ex.kind.value, "flow": ex.flow, "method": label, "unit": units[m],
+                "displaced": d, "treatment": w, "gross": d + w, "extra": e, "net": d + w - e,
+                "supplier_credit": float(shares.supplier[0, k, m]) if split else math.nan,
+                "receiver_credit": float(shares.receiver[0, k, m]) if split else math.nan,
+                "extra_bearer": scores.extra_bearer[k] or "",
+            })  # fmt: skip
+    exchanges = pd.DataFrame(rows, columns=TABLE_COLUMNS["exchanges"])
+    own = {f: i for i, f in enumerate(scores.facility_ids)}
+    rows = []
+    for f in network.facilities:
+        i = shares.facility_ids.index(f.id) if split else None
+        for m, label in enumerate(labels):
+            o = float(scores.own[0, own[f.id], m]) if f.id in own else 0.0
+            credit = float(shares.credits[0, i, m]) if split else math.nan
+            rows.append({
+                "facility": f.id, "name": f.name, "method": label, "unit": units[m],
+                "credit": credit, "rule": rule, "own_baseline": o, "own_symbiosis": o,
+            })  # fmt: skip
+    if not split:
+        for m, label in enumerate(labels):
+            o = float(scores.own[0, :, m].sum())
+            rows.append({
+                "facility": "network", "name": network.network.name, "method": label,
+                "unit": units[m], "credit": float(shares.credits[0, 0, m]), "rule": rule,
+                "own_baseline": o, "own_symbiosis": o,
+            })  # fmt: skip
+    facilities = pd.DataFrame(rows, columns=TABLE_COLUMNS["facilities"])
+    return {"totals": totals, "exchanges": exchanges, "facilities": facilities}
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    better = float((values > 0).mean())
+    return {"P5": p5, "P50": p50, "P95": p95, "mean": float(values.mean()), "sd": sd,
+            "probability_better": better}  # fmt: skip
+
+
+def uncertainty_table(
+    *,
+    methods: Sequence[Sequence[str]],
+    units: Sequence[str],
+    avoided: np.ndarray,
+    seed: int,
+    exchange_ids: Sequence[str] = (),
+    exchange_net: np.ndarray | None = None,
+    credits: CreditShares | None = None,
+) -> pd.DataFrame:
+    """Monte Carlo statistics of the network, exchanges and facilities.
+
+    ``avoided`` is (draws, n_methods); ``exchange_net`` (draws, n_exchanges, n_methods) and
+    the facility ``credits`` are added when given.
+
+    ``probability_better`` = P(value > 0), the share of draws where the symbiosis is better.
+    """
+    labels = [method_label(m) for m in methods]
+    draws = avoided.shape[0]
+    series: list[tuple[str, str, np.ndarray]] = [("network", "avoided", avoided)]
+    if exchange_net is not None:
+        series += [(x, "net", exchange_net[:, k]) for k, x in enumerate(exchange_ids)]
+    if credits is not None and credits.rule != "network":
+        series += [(f, "credit", credits.credits[:, i]) for i, f in enumerate(credits.facility_ids)]
+    rows = [
+        {"entity": entity, "quantity": quantity, "method": label, "unit": units[m],
+         **_stats(values[:, m]), "draws": draws, "seed": seed}
+        for entity, quantity, values in series
+        for m, label in enumerate(labels)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS["uncertainty"])
