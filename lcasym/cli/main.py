@@ -7,12 +7,16 @@ input) or 1 (failed run): no traceback reaches a user.
 from __future__ import annotations
 
 import logging
+import os
 import sys
+
+# Keep bw2data's import-time logger quiet on a terminal (lcasym shows its own progress).
+os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 
 import typer
 
 from lcasym import __version__
-from lcasym.cli import cmd_calc, cmd_network, cmd_setup
+from lcasym.cli import cmd_calc, cmd_network, cmd_run, cmd_setup
 from lcasym.errors import InputError, LcasymError
 
 app = typer.Typer(
@@ -44,7 +48,7 @@ def main(
     )
 
 
-for module in (cmd_setup, cmd_network, cmd_calc):
+for module in (cmd_setup, cmd_network, cmd_calc, cmd_run):
     module.register(app)
 
 
