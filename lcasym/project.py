@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -190,6 +191,19 @@ def _switch(base: Path, logs: Path, name: str, *, update: bool) -> None:
     )
 
 
+def _prepare_bw2data_import() -> None:
+    """Create the directory ``BRIGHTWAY2_DIR`` names (bw2data refuses to import without it)."""
+    named = os.environ.get("BRIGHTWAY2_DIR")
+    if named and "bw2data" not in sys.modules:
+        try:
+            Path(named).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SetupError(
+                f"BRIGHTWAY2_DIR is {named!r}, which is not a directory and cannot be "
+                f"created ({exc}); point it at a writable directory"
+            ) from exc
+
+
 @contextlib.contextmanager
 def brightway_project(
     project: str | None = None,
@@ -230,6 +244,7 @@ def brightway_project(
                 f"{settings.project} --dir {settings.directory}`."
             )
         with quiet_brightway():
+            _prepare_bw2data_import()
             import bw2data  # noqa: F401  (first import is noisy; runs quietly here)
 
             prev_base, prev_logs, prev_name, prev_read_only = _bw_state()

@@ -15,8 +15,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from lcasym.atomic import atomic_path
 from lcasym.crediting import CreditShares, allocate
 from lcasym.model import Exchange, SymbiosisNetwork
 from lcasym.sdg import method_label
@@ -227,20 +226,13 @@ class SymbiosisResult:
         fmt = (format or path.suffix.lstrip(".")).lower()
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+        with atomic_path(path) as tmp:
             if fmt == "json":
                 tmp.write_text(json.dumps(self.to_json_dict(), indent=2), encoding="utf-8")
             elif fmt == "csv":
                 self.to_long_frame().to_csv(tmp, index=False)
             else:
                 self._write_xlsx(tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
 
     def _write_xlsx(self, target: Path) -> None:

@@ -17,9 +17,9 @@ from lcasym.cli.cmd_calc import Crediting, summary_lines
 
 def run_job(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Network file.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder for the results.")
-    ] = Path("out"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the results.")] = Path(
+        "out"
+    ),
     crediting: Annotated[Crediting, typer.Option(help="Crediting rule.")] = Crediting.receiver,
     draws: Annotated[
         int, typer.Option(min=0, help="Monte Carlo draws for the uncertainty range.")

@@ -59,6 +59,7 @@ def _print_report(report: SetupReport) -> None:
 def run_setup_with_progress(
     project: str | None, directory: Path | None, methods: list[str] | None, force: bool
 ) -> SetupReport:
+    """Run :func:`lcasym.bootstrap.setup` with a progress bar (terminal) or plain lines."""
     from lcasym import bootstrap
 
     kwargs = {"families": methods or None, "force": force}

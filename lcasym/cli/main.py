@@ -68,13 +68,21 @@ def run() -> None:
     except typer.Abort:
         typer.secho("aborted", err=True)
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the like
+    except Exception as exc:  # click usage errors, and bugs: never a bare traceback
         import click
 
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        raise
+        if logging.getLogger().isEnabledFor(logging.INFO):
+            logging.getLogger("lcasym").exception("unexpected error")
+        typer.secho(
+            f"unexpected error: {type(exc).__name__}: {exc}\n"
+            "Run again with --verbose to see where it happened, and please report it.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

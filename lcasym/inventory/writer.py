@@ -19,6 +19,7 @@ from lcasym import __version__, naming
 from lcasym.errors import BackgroundError, InputError, Problem
 from lcasym.inventory.plan import ForegroundPlan
 from lcasym.model import CustomActivity, SymbiosisNetwork
+from lcasym.project import quiet_brightway
 from lcasym.units import UnitError, conversion_factor
 
 log = logging.getLogger(__name__)
@@ -192,9 +193,10 @@ def write_foreground(
     try:
         for name, data in staged.items():
             db = bd.Database(name)
-            if name not in bd.databases:
-                db.register()
-            db.write(data)
+            with quiet_brightway():
+                if name not in bd.databases:
+                    db.register()
+                db.write(data)
             meta = bd.databases[name]
             meta.update(
                 {

@@ -8,17 +8,15 @@ together as one :class:`~lcasym.errors.InputError`. ``write_network`` writes ato
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from lcasym.atomic import atomic_path
 from lcasym.errors import InputError, Problem
 from lcasym.io.locate import Locate, PathLocator
 from lcasym.io.problems import problems_from_validation_error
@@ -173,21 +171,6 @@ def read_network(
         ):
             log.warning("%s", warning)
     return loaded.network
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def _writer(fmt: str) -> Callable[[SymbiosisNetwork, Path], None]:
