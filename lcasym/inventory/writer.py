@@ -217,11 +217,16 @@ def write_foreground(
 
 
 def _restore(names: tuple[str, ...], previous: Mapping[str, tuple[dict, dict]]) -> None:
+    """Put back each database as it was; one failure does not stop the others."""
     for name in names:
-        if name in previous:
-            data, meta = previous[name]
-            bd.Database(name).write(data)
-            bd.databases[name] = meta
-        elif name in bd.databases:
-            del bd.databases[name]
+        try:
+            with quiet_brightway():
+                if name in previous:
+                    data, meta = previous[name]
+                    bd.Database(name).write(data)
+                    bd.databases[name] = meta
+                elif name in bd.databases:
+                    del bd.databases[name]
+        except Exception:
+            log.exception("could not restore database %s; rebuild the network", name)
     bd.databases.flush()
