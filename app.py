@@ -1,0 +1,59 @@
+"""lcasym's Streamlit app: load or edit a network, run it, explore and download the results.
+
+Run with ``streamlit run app.py``. The pages live in ``app_pages/``; the logic lives in the
+library (``lcasym.app_support`` and lcasym's public API).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _shared
+from lcasym.bootstrap import setup
+
+st.set_page_config(
+    page_title="lcasym – industrial symbiosis LCA",
+    page_icon=":material/recycling:",
+    layout="wide",
+)
+
+
+def project_sidebar() -> None:
+    """The Brightway project's status, and a button that sets it up on first use."""
+    st.sidebar.markdown("#### Brightway project")
+    status = _shared.project_status()
+    if status.ready:
+        st.sidebar.success(f"**{status.project}** is ready", icon=":material/check_circle:")
+        st.sidebar.caption(f"{status.summary}  \nFolder: `{status.directory}`")
+        return
+    st.sidebar.warning(
+        f"**{status.project}** is {status.summary}. Set it up once (offline, about 10 s) "
+        "before running a network.",
+        icon=":material/build:",
+    )
+    with st.sidebar.expander("What is missing"):
+        for problem in status.problems:
+            st.caption(problem)
+        st.caption(f"Folder: `{status.directory}`")
+    if st.sidebar.button("Set up", type="primary", icon=":material/build:"):
+        bar = st.sidebar.progress(0.0, text="Starting…")
+        with st.sidebar, _shared.guarded("Setting up the Brightway project"):
+            report = setup(progress=lambda msg, frac: bar.progress(min(max(frac, 0.0), 1.0), msg))
+            _shared.project_status.clear()
+            st.sidebar.success(f"Set up ({report.status}, {report.elapsed:.0f} s)")
+            st.rerun()
+
+
+pages = [
+    st.Page("app_pages/network.py", title="Network", icon=":material/hub:", default=True),
+    st.Page("app_pages/results.py", title="Results", icon=":material/insights:"),
+    st.Page("app_pages/data.py", title="Data & downloads", icon=":material/table_view:"),
+    # The PDF report page (lcasym.report) goes here when it lands: st.Page("app_pages/report.py").
+    st.Page("app_pages/about.py", title="About & method", icon=":material/info:"),
+]
+page = st.navigation(pages)
+try:
+    project_sidebar()
+    page.run()
+except Exception as exc:  # the last guard: a short message, never a bare traceback
+    _shared.show_unexpected(exc, "This page")

@@ -1,0 +1,354 @@
+"""The Streamlit app (AppTest) and its library helpers (lcasym.app_support).
+
+AppTest runs the real pages in this process; the Brightway project comes from the session
+fixture ``bw_project`` (LCASYM_PROJECT / LCASYM_BRIGHTWAY_DIR point at it).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from lcasym import app_support
+from lcasym.errors import InputError, Problem
+from lcasym.io import read_network
+from lcasym.paths import examples_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    return at.run()
+
+
+def _load_example(at, name: str):
+    at.selectbox[0].set_value(name)
+    next(b for b in at.button if b.label == "Load example").click()
+    return at.run()
+
+
+def _errors(at) -> str:
+    """Text of every st.error, markdown escapes removed."""
+    return "\n".join(e.value for e in at.error).replace("\\", "")
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+
+def test_app_starts_without_exceptions():
+    at = _app()
+    assert not at.exception
+    assert at.title[0].value == "Network"
+    labels = [b.label for b in at.button]
+    assert "Load example" in labels
+    assert any(d.label == "Excel template" for d in at.get("download_button"))
+
+
+def test_other_pages_without_network_say_what_to_do():
+    at = _app()
+    for page in ("app_pages/results.py", "app_pages/data.py", "app_pages/about.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+    at.switch_page("app_pages/results.py").run()
+    assert any("No network loaded" in i.value for i in at.info)
+    at.switch_page("app_pages/about.py").run()
+    assert "Open Government Licence" in "\n".join(m.value for m in at.markdown)
+
+
+def test_loading_kalundborg_shows_its_exchanges():
+    at = _load_example(_app(), "kalundborg.yaml")
+    assert not at.exception
+    assert not at.error
+    editors = at.data_editor
+    ids = set(editors[0].value["id"])
+    assert {"gypsum-asnaes-gyproc", "district-heat-asnaes-town"} <= ids
+    assert "asnaes" in set(editors[1].value["id"])
+    assert any("Kalundborg Symbiosis" in h.value for h in at.header)
+
+
+def test_bad_upload_shows_located_error_not_traceback():
+    at = _app()
+    net = yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8"))
+    net["exchanges"][1]["amount"] = -100
+    net["exchanges"][2]["kindd"] = "water"
+    at.file_uploader[0].upload("broken.yaml", yaml.safe_dump(net).encode(), "application/x-yaml")
+    at.run()
+    assert not at.exception
+    text = _errors(at)
+    assert "broken.yaml" in text
+    assert "exchanges[1] (id 'tiny-heat').amount" in text
+    assert "amount must be > 0" in text
+    assert "kindd" in text
+
+
+def test_unsupported_upload_is_reported():
+    at = _app()
+    at.file_uploader[0].upload("network.yaml", b"network: [unclosed", "application/x-yaml")
+    at.run()
+    assert not at.exception
+    assert "network.yaml" in _errors(at)
+
+
+def test_bad_edit_shows_located_error_and_keeps_network():
+    at = _load_example(_app(), "tiny.yaml")
+    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    at.session_state[key] = {
+        "edited_rows": {1: {"amount": -5.0}, 2: {"supplier": "powr"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Apply edits").click()
+    at.run()
+    assert not at.exception
+    text = _errors(at)
+    assert "Exchanges table, row 2 (id 'tiny-heat'), column 'amount / yr'" in text
+    assert at.session_state["network"].exchange("tiny-heat").amount == 100
+
+
+def test_edit_is_applied_and_checked():
+    at = _load_example(_app(), "tiny.yaml")
+    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    at.session_state[key] = {
+        "edited_rows": {2: {"supplier": "powr"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Apply edits").click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["network"].exchange("tiny-water").supplier == "powr"
+    text = _errors(at)
+    assert "row 3 (id 'tiny-water'), column 'supplier'" in text
+    assert "did you mean 'power'" in text
+
+
+def test_running_tiny_shows_the_avoided_total(bw_project):
+    at = _load_example(_app(), "tiny.yaml")
+    at.switch_page("app_pages/results.py").run()
+    at.number_input[0].set_value(0)  # draws
+    next(b for b in at.button if b.label == "Run").click()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["result"]
+    totals = result.totals
+    row = totals[totals["method"] == result.provenance["headline_method"]].iloc[0]
+    avoided_t = (row["baseline"] - row["symbiosis"]) / 1000
+    assert math.isclose(avoided_t, 32.153327, rel_tol=1e-5)  # examples/tiny.yaml, by hand
+    metric = at.metric[0]
+    assert metric.label == "Avoided GHG"
+    assert metric.value == app_support.format_number(avoided_t) == "32.2"
+    assert "WBCSD 2023" in "\n".join(i.value for i in at.info)
+    # the data page offers the three exports and the provenance
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    labels = {d.label for d in at.get("download_button")}
+    assert {"Excel workbook", "JSON", "CSV (long table)"} <= labels
+
+
+# --- lcasym.app_support -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return read_network(examples_dir() / "tiny.yaml")
+
+
+@pytest.fixture(scope="module")
+def kalundborg():
+    return read_network(examples_dir() / "kalundborg.yaml")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (40394506.04, "40,394,506"),
+        (-1083.14, "-1,083"),
+        (32.153, "32.2"),
+        (7.8037, "7.80"),
+        (0.000271, "0.000271"),
+        (2.5e-9, "2.50e-09"),
+        (0, "0"),
+        (None, "–"),
+        (float("nan"), "–"),
+    ],
+)
+def test_format_number(value, text):
+    assert app_support.format_number(value) == text
+
+
+def test_display_scale_and_method_names():
+    assert app_support.display_scale("kg CO2-Eq") == (1e-3, "t CO2-eq")
+    assert app_support.display_scale("kg P-Eq") == (1.0, "kg P-Eq")
+    label = "IPCC 2021 | climate change | global warming potential (GWP100)"
+    assert app_support.method_name(label) == (
+        "Climate change – global warming potential (GWP100) (IPCC 2021)"
+    )
+
+
+def test_tables_round_trip_unchanged(tiny, kalundborg):
+    for net in (tiny, kalundborg):
+        t = app_support.network_tables(net)
+        assert list(t["exchanges"]["id"]) == [e.id for e in net.exchanges]
+        assert app_support.network_from_tables(net, t["facilities"], t["exchanges"]) == net
+
+
+def test_edits_keep_hidden_fields_and_rename(tiny):
+    t = app_support.network_tables(tiny)
+    ex = t["exchanges"].copy()
+    ex.loc[0, "id"] = "gypsum"  # renamed: its transport leg must survive
+    ex.loc[0, "amount"] = 2000.0
+    ex.loc[1, "displaces.activity"] = "lcasym-open:heat_natural_gas_boiler"
+    new = app_support.network_from_tables(tiny, t["facilities"], ex)
+    gypsum = new.exchange("gypsum")
+    assert gypsum.amount == 2000
+    assert gypsum.transport == tiny.exchange("tiny-gypsum").transport
+    heat = new.exchange("tiny-heat").displaces.activity
+    assert (heat.database, heat.code) == ("lcasym-open", "heat_natural_gas_boiler")
+    assert new.exchange("tiny-heat").extra_inputs == tiny.exchange("tiny-heat").extra_inputs
+
+
+def test_added_and_deleted_rows(tiny):
+    t = app_support.network_tables(tiny)
+    ex = t["exchanges"].drop(index=2)
+    new_row = {
+        "id": "steam", "supplier": "power", "receiver": "board", "kind": "energy",
+        "flow": "steam", "amount": 50.0, "unit": "MWh", "status": "operating",
+        "displaces.activity": "heat_natural_gas_boiler", app_support.ROW_KEY: None,
+    }  # fmt: skip
+    blank = dict.fromkeys(ex.columns)
+    ex = pd.concat([ex, pd.DataFrame([new_row, blank])], ignore_index=True)
+    fac = t["facilities"].copy()
+    fac.loc[0, "main_outputs"] = "electricity; heat"
+    new = app_support.network_from_tables(tiny, fac, ex)
+    assert [e.id for e in new.exchanges] == ["tiny-gypsum", "tiny-heat", "steam"]
+    assert new.exchange("steam").displaces.ratio == 1.0  # blank cell: model default
+    assert new.exchange("steam").hazardous is False
+    assert new.facility("power").main_outputs == ["electricity", "heat"]
+    assert new.facility("power").generates == tiny.facility("power").generates
+
+
+def test_bad_edits_are_located_by_table_row_and_column(tiny):
+    t = app_support.network_tables(tiny)
+    ex = t["exchanges"].copy()
+    ex.loc[1, "amount"] = -5.0
+    for col in ("displaces.activity", "displaces.ratio", "displaces.displacement_factor"):
+        ex.loc[2, col] = None
+    with pytest.raises(InputError) as info:
+        app_support.network_from_tables(tiny, t["facilities"], ex)
+    where = {p.location for p in info.value.problems}
+    assert "Exchanges table, row 2 (id 'tiny-heat'), column 'amount / yr'" in where
+    assert "Exchanges table, row 3 (id 'tiny-water')" in where
+
+
+def test_check_edited_uses_the_background(tiny):
+    from lcasym.resolve import BackgroundIndex
+
+    t = app_support.network_tables(tiny)
+    ex = t["exchanges"].copy()
+    ex.loc[0, "displaces.activity"] = "gypsum_minedx"
+    new = app_support.network_from_tables(tiny, t["facilities"], ex)
+    problems = app_support.check_edited(new, BackgroundIndex.from_open_background())
+    errors, _ = app_support.split_problems(problems)
+    assert len(errors) == 1
+    assert errors[0].location == (
+        "Exchanges table, row 1 (id 'tiny-gypsum'), column 'displaced product (activity)'"
+    )
+    assert "gypsum_mined" in errors[0].message
+
+
+def test_problem_lines_escape_markdown():
+    lines = app_support.problem_lines([Problem("bad *value*", "f.yaml, a[0]")])
+    assert lines == ["- **f.yaml, a\\[0\\]**: bad \\*value\\*"]
+
+
+def test_network_bytes_round_trip(tiny, tmp_path):
+    for fmt in ("yaml", "xlsx", "json"):
+        data = app_support.network_bytes(tiny, fmt)
+        assert app_support.read_uploaded(f"tiny.{fmt}", data).network == tiny
+    assert app_support.template_bytes()[:2] == b"PK"
+
+
+def test_read_uploaded_rejects_other_types():
+    with pytest.raises(InputError) as info:
+        app_support.read_uploaded("notes.txt", b"hello")
+    assert "unsupported file type" in str(info.value)
+
+
+def test_sdg_tile_and_text_colour():
+    assert app_support.text_colour("#FCC30B") == "#1a1a1a"  # yellow goal 7: dark text
+    assert app_support.text_colour("#3F7E44") == "#ffffff"
+    tile = app_support.sdg_tile_html(13, "Climate <action>", "#3F7E44")
+    assert ">13<" in tile and "CLIMATE &LT;ACTION&GT;" in tile
+
+
+def test_result_views_from_a_hand_made_result(tiny):
+    """Figures, tables and waterfall from a result built without Brightway."""
+    from lcasym.api import assemble_result
+    from lcasym.calc.evaluate import ComponentScores
+
+    ids = [e.id for e in tiny.exchanges]
+    methods = [("IPCC 2021", "climate change", "global warming potential (GWP100)")]
+    # displaced D, treatment W, extra E per exchange (kg CO2-eq): tiny.yaml's hand numbers
+    D = np.array([[[7793.06], [26181.73], [1913.00]]])
+    W = np.array([[[1263.38], [0.0], [0.0]]])
+    E = np.array([[[1252.66], [749.04], [2996.14]]])
+    scores = _component_scores(ComponentScores, ids, methods, D, W, E)
+    res = assemble_result(tiny, None, scores, units=["kg CO2-Eq"], provenance={
+        "headline_method": " | ".join(methods[0])})  # fmt: skip
+    figs = {f.key: f for f in app_support.headline_figures(res)}
+    assert math.isclose(figs["ghg"].value, 32.15333, rel_tol=1e-6)
+    assert figs["ghg"].unit == "t CO2-eq/yr"
+    assert figs["water"].value == 10000
+    assert figs["energy"].value == 100
+    label = " | ".join(methods[0])
+    ex = app_support.exchange_table(res, label)
+    assert list(ex["exchange"]) == ["tiny-heat", "tiny-gypsum", "tiny-water"]
+    assert math.isclose(ex["net"].sum(), 32.15333, rel_tol=1e-6)
+    wf = app_support.waterfall_frame(ex)
+    assert wf["kind"].tolist() == ["benefit", "benefit", "burden", "total"]
+    assert math.isclose(wf["end"].iloc[-1], wf["end"].iloc[-2])
+    fac = app_support.facility_table(res, label)
+    assert math.isclose(fac["credit"].sum(), 32.15333, rel_tol=1e-6)
+    impact = app_support.impact_table(res)
+    assert impact.loc[0, "avoided"] == "32,153"
+    goals = app_support.sdg_goals(res)
+    assert goals[0].goal < goals[-1].goal
+    assert any("contributes to target 13.2" in s for g in goals for s in g.statements)
+    long = res.to_long_frame()
+    only = app_support.filter_long(long, sections=["exchanges"], search="tiny-water")
+    assert set(only["entity"]) == {"tiny-water"}
+    prov = app_support.provenance_table(res.provenance)
+    assert "headline method" in set(prov["item"])
+    for fmt in ("csv", "json", "xlsx"):
+        assert app_support.result_bytes(res, fmt)
+
+
+def _component_scores(cls, ids, methods, D, W, E):
+    return cls(
+        methods=tuple(methods), exchange_ids=tuple(ids),
+        facility_ids=("power", "board", "greenhouse"),
+        extra_bearer=("board", "greenhouse", "greenhouse"),
+        receivers=("board", "greenhouse", "greenhouse"), suppliers=("power", None, None),
+        displaced=D, treatment=W, extra=E, transport=np.zeros_like(E),
+        own=np.zeros((1, 3, 1)),
+    )  # fmt: skip
+
+
+def test_project_status_of_the_test_project(bw_project):
+    status = app_support.project_status()
+    assert status.ready, status.problems
+    assert status.project == bw_project.project
