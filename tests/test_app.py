@@ -7,6 +7,7 @@ fixture ``bw_project`` (LCASYM_PROJECT / LCASYM_BRIGHTWAY_DIR point at it).
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from pathlib import Path
 
@@ -23,6 +24,19 @@ from lcasym.paths import examples_dir
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest leaves app.py installed as ``__main__``; put the real one back.
+
+    Otherwise later tests that start worker processes (Dask LocalCluster, spawn) would
+    re-run app.py in every worker.
+    """
+    saved = sys.modules.get("__main__")
+    yield
+    if saved is not None:
+        sys.modules["__main__"] = saved
 
 
 def _app():

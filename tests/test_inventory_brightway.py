@@ -155,9 +155,12 @@ def test_invalid_network_writes_nothing(bw_scratch_project, tiny):
     bad = tiny.model_copy(
         update={"exchanges": [ex.model_copy(update={"displaces": typo}), *tiny.exchanges[1:]]}
     )
+    names = naming.foreground_databases("tiny")
+    before = {n: bd.Database(n).load() for n in names if n in bd.databases}
     with pytest.raises(InputError, match="gypsum_mined"):  # did you mean ...
         build_foreground(bad)
-    assert not set(naming.foreground_databases("tiny")) & set(bd.databases)
+    # Nothing written: the databases are exactly as before (absent or unchanged).
+    assert {n: bd.Database(n).load() for n in names if n in bd.databases} == before
 
 
 def test_reference_by_name_product_and_location(bw_scratch_project, tiny):
