@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -433,7 +434,11 @@ def _load(
         data_objs=data_objs,
     )
     lca.load_lci_data()
-    lca.load_lcia_data()
+    with warnings.catch_warnings():
+        # A method whose factors miss every flow of the data is reported by the results
+        # layer (provenance "methods_all_zero"), not as a warning on the user's terminal.
+        warnings.filterwarnings("ignore", message="All values in characterization matrix")
+        lca.load_lcia_data()
     technosphere = sparse.csr_matrix(lca.technosphere_matrix, dtype=np.float64, copy=True)
     technosphere.sort_indices()
     biosphere = sparse.csr_matrix(lca.biosphere_matrix, dtype=np.float64, copy=True)
