@@ -11,7 +11,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from lcasym.cli import cmd_network
 from lcasym.cli.main import app
 from lcasym.resolve import ActivityInfo, BackgroundIndex
 
@@ -46,8 +45,10 @@ BG = BackgroundIndex([ActivityInfo("bg", "sand", "sand", "sand", "DK", "kilogram
 
 @pytest.fixture
 def stand_in_background(monkeypatch):
+    import lcasym.checking
+
     monkeypatch.setattr(
-        cmd_network,
+        lcasym.checking,
         "background_for",
         lambda network, project, directory: (BG, "checked against a stand-in"),
     )

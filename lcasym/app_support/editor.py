@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lcasym.app_support.formatting import _is_missing
-from lcasym.errors import LcasymError, Problem
+from lcasym.errors import Problem
 from lcasym.io import network_from_dict
 from lcasym.io.tables import decode_list, encode_list
 from lcasym.model import ActivityRef, SymbiosisNetwork
@@ -299,35 +299,7 @@ def _md(text: str) -> str:
 
 
 def validation_background(network: SymbiosisNetwork) -> tuple[Any, str]:
-    """The background index to check activity references against, and a note saying which.
+    """The background index to check activity references against, and a note saying which."""
+    from lcasym.checking import background_for
 
-    The set-up Brightway project when there is one, else the shipped open background files
-    (enough for networks that only use ``lcasym-open``), else None.
-    """
-    from lcasym import naming
-    from lcasym.resolve import BackgroundIndex
-    from lcasym.validation_background import activity_refs
-
-    custom = naming.custom_database(network.network.id)
-    wanted = {network.network.background.database}
-    wanted |= {r.database for _, r in activity_refs(network) if r.database}
-    wanted.discard(custom)
-    try:
-        from lcasym.bootstrap import ensure_ready
-        from lcasym.project import brightway_project
-
-        settings = ensure_ready()
-        with brightway_project(settings.project, settings.directory, create=False):
-            import bw2data
-
-            present = [d for d in sorted(wanted) if d in bw2data.databases]
-            index = BackgroundIndex.from_brightway(present)
-        return index, f"checked against Brightway project {settings.project!r}"
-    except (ImportError, LcasymError) as exc:
-        reason = str(exc).splitlines()[0]
-    if wanted == {"lcasym-open"}:
-        try:
-            return BackgroundIndex.from_open_background(), "checked against lcasym-open"
-        except (ImportError, LcasymError) as exc:
-            reason = str(exc)
-    return None, f"activity references not checked ({reason})"
+    return background_for(network)

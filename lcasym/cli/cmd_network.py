@@ -11,11 +11,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from lcasym import naming
-from lcasym.errors import InputError, LcasymError, Problem
+from lcasym.errors import InputError, Problem
 from lcasym.io import SUFFIXES, load_network, write_network
-from lcasym.model import SymbiosisNetwork
-from lcasym.resolve import BackgroundIndex
 
 OPEN_DB = "lcasym-open"
 
@@ -36,49 +33,6 @@ def _show(problems: list[Problem]) -> None:
         typer.secho(f"{p.severity}: {p}", err=True, fg=colour)
 
 
-def _databases(network: SymbiosisNetwork) -> list[str]:
-    from lcasym.validation_background import activity_refs
-
-    custom = naming.custom_database(network.network.id)
-    names = {network.network.background.database}
-    names |= {r.database for _, r in activity_refs(network) if r.database}
-    return sorted(names - {custom})
-
-
-def background_for(
-    network: SymbiosisNetwork, project: str | None, directory: Path | None
-) -> tuple[BackgroundIndex | None, str]:
-    """The background to validate against, and a sentence saying which one (or why none)."""
-    databases = _databases(network)
-    try:
-        from lcasym.bootstrap import ensure_ready
-        from lcasym.project import brightway_project
-
-        settings = ensure_ready(project, directory)
-        with brightway_project(settings.project, settings.directory, create=False):
-            import bw2data
-
-            present = [d for d in databases if d in bw2data.databases]
-            index = BackgroundIndex.from_brightway(present)
-        return index, f"checked against Brightway project {settings.project!r}"
-    except (ImportError, LcasymError) as exc:
-        reason = str(exc).splitlines()[0]
-    if databases == [OPEN_DB]:
-        try:
-            index = BackgroundIndex.from_open_background()
-        except (ImportError, LcasymError) as exc:
-            reason += f"; the shipped {OPEN_DB} files could not be read ({exc})"
-        else:
-            return index, (
-                f"checked against the shipped {OPEN_DB} files (Brightway project not ready: "
-                f"{reason})"
-            )
-    return None, (
-        "skipped: activity references, units against activities and background version "
-        f"(no background available: {reason}). Run 'lcasym setup' to enable them"
-    )
-
-
 def validate(
     file: Annotated[Path, typer.Argument(help="Network file (.yaml, .yml, .json or .xlsx).")],
     project: Annotated[
@@ -89,26 +43,20 @@ def validate(
     ] = None,
 ) -> None:
     """Check a network file and list every problem with its location."""
-    from lcasym.validation import validate_network
+    from lcasym.checking import validate as check
 
     try:
-        loaded = load_network(file)
+        report = check(file, project=project, directory=directory)
     except InputError as exc:
         _fail(exc)
-    network = loaded.network
-    background, note = background_for(network, project, directory)
-    problems = validate_network(
-        network, background=background, source=loaded.source, locate=loaded.locate
-    )
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        _fail(InputError(problems, loaded.source))
-    _show(problems)
-    typer.echo(note)
-    warned = f" ({len(problems)} warning(s))" if problems else ""
-    typer.echo(
-        f"OK: {len(network.facilities)} facilities, {len(network.exchanges)} exchanges{warned}"
-    )
+    if report.errors:
+        _fail(InputError(list(report.problems), report.source))
+    _show(list(report.problems))
+    typer.echo(report.note)
+    n = len(report.problems)
+    warned = f" ({n} warning(s))" if n else ""
+    net = report.network
+    typer.echo(f"OK: {len(net.facilities)} facilities, {len(net.exchanges)} exchanges{warned}")
 
 
 def _check_target(path: Path, force: bool, suffixes: tuple[str, ...]) -> None:
