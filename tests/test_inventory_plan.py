@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from lcasym.inventory.plan import plan_foreground
 from lcasym.model import SymbiosisNetwork
+from lcasym.resolve import ActivityInfo, BackgroundIndex
 
 
-@dataclass(frozen=True)
-class Info:
-    database: str
-    code: str
-    name: str
-    reference_product: str | None
-    location: str | None
-    unit: str
-
-
-class StandInIndex:
+def stand_in_index() -> BackgroundIndex:
     """A background index over a few made-up activities (no Brightway needed)."""
-
-    def __init__(self) -> None:
-        self.items = {
-            "gypsum": Info("bg", "gypsum", "gypsum, mined", "gypsum", "GLO", "kilogram"),
-            "landfill": Info("bg", "landfill", "landfill, inert", "landfill", "GLO", "kilogram"),
-            "lorry": Info("bg", "lorry", "lorry", "transport", "GLO", "ton kilometer"),
-            "heat": Info("bg", "heat", "heat, gas boiler", "heat", "DK", "megajoule"),
-            "power": Info("bg", "power", "electricity", "electricity", "DK", "kilowatt hour"),
-            "gas": Info("bg", "gas", "natural gas", "natural gas", "GLO", "megajoule"),
-        }
-
-    def resolve(self, ref, *, default_database: str) -> Info:
-        return self.items[ref.code]
+    return BackgroundIndex(
+        [
+            ActivityInfo("bg", "gypsum", "gypsum, mined", "gypsum", "GLO", "kilogram"),
+            ActivityInfo("bg", "landfill", "landfill, inert", "landfill", "GLO", "kilogram"),
+            ActivityInfo("bg", "lorry", "lorry", "transport", "GLO", "ton kilometer"),
+            ActivityInfo("bg", "heat", "heat, gas boiler", "heat", "DK", "megajoule"),
+            ActivityInfo("bg", "power", "electricity", "electricity", "DK", "kilowatt hour"),
+            ActivityInfo("bg", "gas", "natural gas", "natural gas", "GLO", "megajoule"),
+        ]
+    )
 
 
 def network(**exchange_overrides) -> SymbiosisNetwork:
@@ -68,7 +54,12 @@ def network(**exchange_overrides) -> SymbiosisNetwork:
     planned = {**heat, "id": "future", "status": "planned"}
     return SymbiosisNetwork.model_validate(
         {
-            "network": {"id": "t", "name": "T", "reporting_year": 2020},
+            "network": {
+                "id": "t",
+                "name": "T",
+                "reporting_year": 2020,
+                "background": {"database": "bg"},
+            },
             "facilities": [
                 {"id": "PP", "name": "power plant", "sector": "energy"},
                 {
@@ -94,7 +85,7 @@ def amounts(plan, scenario, owner):
 
 
 def test_displaced_product_uses_ratio_factor_and_units():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     # 100 t × 0.9 (SR) × 0.5 (DF) × 1000 kg/t = 45,000 kg natural gypsum
     assert amounts(plan, "baseline", "exchange:gyp:receiver") == [
         ("gypsum", "technosphere", 45_000.0)
@@ -107,7 +98,7 @@ def test_displaced_product_uses_ratio_factor_and_units():
 
 
 def test_avoided_treatment_and_extras():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     # 100 t × 1000 kg/t = 100,000 kg no longer landfilled
     assert amounts(plan, "baseline", "exchange:gyp:supplier") == [
         ("landfill", "technosphere", 100_000.0)
@@ -123,7 +114,7 @@ def test_avoided_treatment_and_extras():
 
 
 def test_energy_units_convert_gwh_to_mj():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     # 2 GWh = 2 × 3.6e6 MJ = 7.2e6 MJ of boiler heat displaced
     assert amounts(plan, "baseline", "exchange:steam:receiver") == [("heat", "technosphere", 7.2e6)]
 
@@ -138,14 +129,14 @@ def test_ratio_unit_bridges_dimensions():
             extra_inputs=[],
             avoided_treatment=None,
         ),
-        StandInIndex(),
+        stand_in_index(),
     )
     # 1000 Nm3 × 36 MJ/Nm3 = 36,000 MJ natural gas displaced
     assert amounts(plan, "baseline", "exchange:gyp:receiver") == [("gas", "technosphere", 36_000.0)]
 
 
 def test_planned_exchanges_are_left_out_and_own_inventory_is_in_both_scenarios():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     assert not [e for e in plan.edges if e.exchange_id == "future"]
     for scenario in ("baseline", "symbiosis"):
         # 5 GJ = 5,000 MJ natural gas, identical in both scenarios
@@ -154,7 +145,7 @@ def test_planned_exchanges_are_left_out_and_own_inventory_is_in_both_scenarios()
 
 def test_difference_is_avoided_minus_extras_per_target():
     """Σ baseline − Σ symbiosis, signed per target = displaced + treatment − extras."""
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     values = plan.parameter_values()
     net: dict[str, float] = {}
     for e in plan.edges:
@@ -173,7 +164,7 @@ def test_difference_is_avoided_minus_extras_per_target():
 
 
 def test_facility_and_network_structure():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     acts = {(a.scenario, a.code): a for a in plan.activities}
     pb = acts[("symbiosis", "facility:PB")]
     assert set(pb.inputs) == {
@@ -186,7 +177,7 @@ def test_facility_and_network_structure():
 
 
 def test_extras_borne_by_supplier_when_asked():
-    plan = plan_foreground(network(extra_burdens_borne_by="supplier"), StandInIndex())
+    plan = plan_foreground(network(extra_burdens_borne_by="supplier"), stand_in_index())
     extras = {e.facility_id for e in plan.edges if e.component in ("transport", "extra")}
     assert extras == {"PP"}
 
@@ -194,7 +185,7 @@ def test_extras_borne_by_supplier_when_asked():
 def test_parameters_carry_distributions():
     plan = plan_foreground(
         network(uncertainty={"amount": {"distribution": "triangular", "min": 80, "max": 200}}),
-        StandInIndex(),
+        stand_in_index(),
     )
     p = {x.name: x for x in plan.parameters}
     assert p["gyp.amount"].distribution.max == 200

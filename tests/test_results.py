@@ -25,9 +25,8 @@ WATER: D_gyp = 100; E_gyp = 1000 · 0.0001 = 0.1; D_heat = 36,000 · 0.0002 = 7.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import SimpleNamespace
-from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -37,33 +36,24 @@ from lcasym.api import assemble_result
 from lcasym.calc.evaluate import UnitScores, evaluate_plan
 from lcasym.inventory.plan import plan_foreground
 from lcasym.model import SymbiosisNetwork
+from lcasym.resolve import ActivityInfo, BackgroundIndex
 from lcasym.results import TABLE_COLUMNS, SymbiosisResult
 
 GWP, WATER = "test | gwp", "test | water"
 UNITS = ["kg CO2-Eq", "m3"]
 
 
-@dataclass(frozen=True)
-class Info:
-    database: str
-    code: str
-    name: str
-    reference_product: str | None
-    location: str | None
-    unit: str
-
-
-class StandInIndex:
-    items: ClassVar[dict[str, Info]] = {
-        "gypsum": Info("bg", "gypsum", "gypsum, mined", "gypsum", "GLO", "kilogram"),
-        "landfill": Info("bg", "landfill", "landfill, inert", "landfill", "GLO", "kilogram"),
-        "lorry": Info("bg", "lorry", "lorry", "transport", "GLO", "ton kilometer"),
-        "heat": Info("bg", "heat", "heat, natural gas boiler", "heat", "DK", "megajoule"),
-        "gas": Info("bg", "gas", "natural gas", "natural gas", "GLO", "megajoule"),
-    }
-
-    def resolve(self, ref, *, default_database):
-        return self.items[ref.code]
+def stand_in_index() -> BackgroundIndex:
+    """Five made-up background activities in database ``bg`` (no Brightway needed)."""
+    return BackgroundIndex(
+        [
+            ActivityInfo("bg", "gypsum", "gypsum, mined", "gypsum", "GLO", "kilogram"),
+            ActivityInfo("bg", "landfill", "landfill, inert", "landfill", "GLO", "kilogram"),
+            ActivityInfo("bg", "lorry", "lorry", "transport", "GLO", "ton kilometer"),
+            ActivityInfo("bg", "heat", "heat, natural gas boiler", "heat", "DK", "megajoule"),
+            ActivityInfo("bg", "gas", "natural gas", "natural gas", "GLO", "megajoule"),
+        ]
+    )
 
 
 UNIT_SCORES = UnitScores(
@@ -76,7 +66,12 @@ UNIT_SCORES = UnitScores(
 def network() -> SymbiosisNetwork:
     return SymbiosisNetwork.model_validate(
         {
-            "network": {"id": "hand", "name": "Hand network", "reporting_year": 2020},
+            "network": {
+                "id": "hand",
+                "name": "Hand network",
+                "reporting_year": 2020,
+                "background": {"database": "bg"},
+            },
             "facilities": [
                 {"id": "PP", "name": "power plant", "sector": "energy", "value_added": 1000},
                 {
@@ -118,7 +113,7 @@ def network() -> SymbiosisNetwork:
 
 def build(rule="receiver", mc=None, **kw) -> SymbiosisResult:
     net = network()
-    plan = plan_foreground(net, StandInIndex())
+    plan = plan_foreground(net, stand_in_index())
     scores = evaluate_plan(plan, UNIT_SCORES)
     return assemble_result(net, plan, scores, units=UNITS, crediting=rule, mc=mc, **kw)
 
@@ -264,7 +259,7 @@ def test_json_dict_keys_and_plain_values():
 def fake_mc(values: np.ndarray):
     """A Monte Carlo result from parameter vectors evaluated on the hand unit scores."""
     net = network()
-    plan = plan_foreground(net, StandInIndex())
+    plan = plan_foreground(net, stand_in_index())
     comps = evaluate_plan(plan, UNIT_SCORES, values=values)
     return SimpleNamespace(
         draws=len(values),
@@ -279,7 +274,7 @@ def fake_mc(values: np.ndarray):
 
 
 def test_uncertainty_table_hand_values():
-    plan = plan_foreground(network(), StandInIndex())
+    plan = plan_foreground(network(), stand_in_index())
     names = [p.name for p in plan.parameters]
     central = np.array([p.value for p in plan.parameters])
     # three draws scaling the heat amount to 0, 10 and 20 MWh: heat net 0, 2520, 5040 (GWP)
