@@ -178,7 +178,7 @@ def exchange_table(result: Any, method: str) -> pd.DataFrame:
             {
                 "displaced": rec["displaced"] * scale,
                 "avoided treatment": rec["treatment"] * scale,
-                "extra burdens": -rec["extra"] * scale,
+                "extra burdens": rec["extra"] * scale,  # subtracted: net = D + W − E
                 "kind": rec["kind"],
                 "unit": unit,
             }
