@@ -200,3 +200,38 @@ def test_other_databases_in_the_project_are_untouched(bw_scratch_project, tiny):
     from lcasym.open_background import load_open_background
 
     assert len(bd.Database("lcasym-open")) == len(load_open_background().activities)
+
+
+def test_a_users_own_background_database_is_used(bw_scratch_project, tiny):
+    """A network can point at any Brightway database in the project (e.g. a licensed one)."""
+    import bw2data as bd
+
+    from lcasym.api import calculate
+
+    co2 = bd.get_node(database="biosphere3", name="Carbon dioxide, fossil", categories=("air",))
+    bd.Database("my-background").write(
+        {
+            ("my-background", "gypsum-x"): {
+                "name": "gypsum, from my licensed database",
+                "reference product": "gypsum",
+                "location": "DK",
+                "unit": "kilogram",
+                "exchanges": [
+                    {"input": ("my-background", "gypsum-x"), "amount": 1, "type": "production"},
+                    {"input": co2.key, "amount": 0.01, "type": "biosphere"},
+                ],
+            }
+        }
+    )
+    ex = tiny.exchanges[0]
+    mine = ex.displaces.model_copy(
+        update={"activity": ActivityRef(database="my-background", code="gypsum-x")}
+    )
+    net = tiny.model_copy(
+        update={"exchanges": [ex.model_copy(update={"displaces": mine}), *tiny.exchanges[1:]]}
+    )
+    result = calculate(net, methods=[GWP], project=bw_scratch_project.project)
+    row = result.exchanges.set_index("exchange").loc["tiny-gypsum"]
+    # 1,000 t = 1e6 kg × 0.01 kg CO2/kg × GWP 1 = 10,000 kg CO2-eq displaced
+    assert row["displaced"] == pytest.approx(10_000.0, rel=1e-6)
+    assert "my-background" in result.provenance["databases"]

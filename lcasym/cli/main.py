@@ -68,10 +68,11 @@ def run() -> None:
     except typer.Abort:
         typer.secho("aborted", err=True)
         sys.exit(1)
-    except Exception as exc:  # click usage errors, and bugs: never a bare traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # usage errors, and bugs: never a bare traceback
+        # Typer vendors click, so its usage errors are not click's classes: duck-type them.
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
             exc.show()
             sys.exit(exc.exit_code)
         if logging.getLogger().isEnabledFor(logging.INFO):

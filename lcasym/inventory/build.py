@@ -19,10 +19,15 @@ def build_foreground(network: SymbiosisNetwork, *, force: bool = False) -> Foreg
     three databases (skipped when they are already current). Call inside
     ``lcasym.project.brightway_project()``.
     """
+    import bw2data as bd
+
+    from lcasym.checking import background_databases
     from lcasym.resolve import BackgroundIndex, network_index
     from lcasym.validation import check_network
 
-    background = BackgroundIndex.from_brightway([network.network.background.database])
+    # Every database the network refers to; a missing one is reported by validation.
+    present = [d for d in background_databases(network) if d in bd.databases]
+    background = BackgroundIndex.from_brightway(present)
     index = network_index(network, background)
     check_network(network, background=index)
     plan = plan_foreground(network, index)
