@@ -115,6 +115,20 @@ def self_exchanges(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def start_after_reporting_year(ctx: Context) -> Iterator[Problem]:
+    """Warning: an operating exchange starts after the reporting year (mixed vintages)."""
+    year = ctx.network.network.reporting_year
+    for i, x in enumerate(ctx.network.exchanges):
+        if x.status == "operating" and x.start_year is not None and x.start_year > year:
+            yield ctx.problem(
+                f"exchange {x.id!r} starts in {x.start_year}, after the reporting year {year}, "
+                "but is marked operating: set status 'planned' to keep it out of the totals, "
+                "or change the reporting year",
+                ("exchanges", i, "start_year"),
+                severity="warning",
+            )
+
+
 def _floats(node: object, path: P) -> Iterator[tuple[P, float]]:
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
@@ -322,6 +336,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     duplicate_ids,
     unknown_facilities,
     self_exchanges,
+    start_after_reporting_year,
     non_finite_numbers,
     zero_quantities,
     unknown_units,

@@ -129,6 +129,15 @@ def test_unknown_facility_with_suggestion():
     )
 
 
+def test_operating_exchange_starting_after_the_reporting_year_is_warned():
+    year = BASE["network"]["reporting_year"]
+    sev, msg = only(net(lambda d: d["exchanges"][0].update(start_year=year + 1)))
+    assert sev == "warning"
+    assert "exchanges[0] (id 'fgd').start_year" in msg and "status 'planned'" in msg
+    planned = net(lambda d: d["exchanges"][0].update(start_year=year + 1, status="planned"))
+    assert problems(planned) == []
+
+
 def test_self_exchange_is_caught_by_the_model_and_the_rule():
     data = copy.deepcopy(BASE)
     data["exchanges"][0]["receiver"] = "asnaes"
