@@ -11,7 +11,7 @@ Prints, measured side by side in one run:
 5. Dask: 2 workers vs 1 (local clusters, started before timing);   target ≥ 1.5×
 6. peak memory of this process (ru_maxrss);   target ≤ 1.5 GB
 
-Usage: python benchmarks/bench_engine.py [--small] [--dir /tmp/lcasym-bench]
+Usage: python benchmarks/bench_engine.py [--small] [--dir /tmp/lcasym-bench] [--only N ...]
 """
 
 from __future__ import annotations
@@ -100,7 +100,11 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="CI smoke size (scale 0.05)")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only", type=int, nargs="+", choices=range(1, 7), help="run only these figures"
+    )
     args = parser.parse_args()
+    wanted = set(args.only or range(1, 7))
     scale = 0.05 if args.small else 1.0
     directory = args.dir or Path(f"/tmp/lcasym-bench{'-small' if args.small else ''}")
     variants, naive_n = (200, 3) if args.small else (1_000, 5)
@@ -144,66 +148,73 @@ def main() -> None:
             f"  background: {n_act:,} activities, {system.technosphere.nnz:,} technosphere "
             f"and {system.biosphere.nnz:,} biosphere entries, {len(methods)} methods"
         )
+        if 1 in wanted:
+            print(
+                f"1. network calculation ({len(methods)} methods, both scenarios): "
+                f"{t_engine:.2f} s vs one plain bw2calc LCA (1 method): {t_plain:.2f} s -> "
+                f"{t_engine / t_plain:.2f}x (target <= 2x); |rel diff| {rel:.1e}"
+            )
+
+        if 2 in wanted:
+            # 2. scenario variants
+            values = sample_parameters(plan, draws=variants, seed=args.seed)
+            evaluate_plan(plan, system, values=values[:10])
+            sweep, t_sweep = timed(evaluate_plan, plan, system, values=values)
+            ids = {
+                k: bd.get_node(database=k[0], code=k[1]).id for k in {e.target for e in plan.edges}
+            }
+            t0, diffs = time.perf_counter(), []
+            for i in range(naive_n):
+                ref = naive_variant(plan, values[i], methods, ids)
+                mine = np.stack([sweep.baseline_total[i], sweep.symbiosis_total[i]])
+                diffs.append(np.max(np.abs(mine / ref - 1)))
+            t_naive = (time.perf_counter() - t0) / naive_n * variants
+            print(
+                f"2. {variants:,} variants x {len(methods)} methods: {t_sweep:.3f} s vs naive "
+                f"(bw2calc MultiLCA per variant, {naive_n} timed, extrapolated) {t_naive:.0f} s "
+                f"-> {t_naive / t_sweep:,.0f}x faster (target >= 300x); max |rel diff| "
+                f"{max(diffs):.1e}"
+            )
+
+    if 3 in wanted:
+        # 3. foreground Monte Carlo
+        run_monte_carlo(plan, system, draws=1_000, seed=1)
+        mc, t_mc = timed(run_monte_carlo, plan, system, draws=fg_draws, seed=1)
         print(
-            f"1. network calculation ({len(methods)} methods, both scenarios): "
-            f"{t_engine:.2f} s vs one plain bw2calc LCA (1 method): {t_plain:.2f} s -> "
-            f"{t_engine / t_plain:.2f}x (target <= 2x); |rel diff| {rel:.1e}"
+            f"3. foreground MC: {fg_draws:,} paired draws x {len(methods)} methods in "
+            f"{t_mc:.2f} s -> {fg_draws / t_mc:,.0f} draws/s (target >= 50,000); "
+            f"P(better) method 0 = {mc.probability_better()[0]:.3f}"
         )
 
-        # 2. scenario variants
-        values = sample_parameters(plan, draws=variants, seed=args.seed)
-        evaluate_plan(plan, system, values=values[:10])
-        sweep, t_sweep = timed(evaluate_plan, plan, system, values=values)
-        ids = {k: bd.get_node(database=k[0], code=k[1]).id for k in {e.target for e in plan.edges}}
-        t0, diffs = time.perf_counter(), []
-        for i in range(naive_n):
-            ref = naive_variant(plan, values[i], methods, ids)
-            mine = np.stack([sweep.baseline_total[i], sweep.symbiosis_total[i]])
-            diffs.append(np.max(np.abs(mine / ref - 1)))
-        t_naive = (time.perf_counter() - t0) / naive_n * variants
+    if 4 in wanted:
+        # 4. background Monte Carlo vs re-factorisation floor
+        run_monte_carlo(plan, system, draws=1, seed=2, background=True)  # analyse once
+        _bgmc, t_bg = timed(run_monte_carlo, plan, system, draws=bg_draws, seed=2, background=True)
+        fact = Factorisation(system.technosphere)
+        rng = np.random.default_rng(0)
+        model = system.background
+        drawn = [
+            model.technosphere.data + model.a_entries.delta(rng, model.technosphere.nnz)
+            for _ in range(bg_draws)
+        ]
+        t0 = time.perf_counter()
+        for data in drawn:
+            fact.refactorise(data)
+        t_floor = time.perf_counter() - t0
         print(
-            f"2. {variants:,} variants x {len(methods)} methods: {t_sweep:.3f} s vs naive "
-            f"(bw2calc MultiLCA per variant, {naive_n} timed, extrapolated) {t_naive:.0f} s "
-            f"-> {t_naive / t_sweep:,.0f}x faster (target >= 300x); max |rel diff| "
-            f"{max(diffs):.1e}"
+            f"4. background MC: {bg_draws / t_bg:.2f} draws/s vs bare numerical "
+            f"re-factorisation {bg_draws / t_floor:.2f}/s -> {t_floor / t_bg:.2f}x of the floor "
+            f"(target >= 0.9x)"
         )
 
-    # 3. foreground Monte Carlo
-    run_monte_carlo(plan, system, draws=1_000, seed=1)
-    mc, t_mc = timed(run_monte_carlo, plan, system, draws=fg_draws, seed=1)
-    print(
-        f"3. foreground MC: {fg_draws:,} paired draws x {len(methods)} methods in "
-        f"{t_mc:.2f} s -> {fg_draws / t_mc:,.0f} draws/s (target >= 50,000); "
-        f"P(better) method 0 = {mc.probability_better()[0]:.3f}"
-    )
-
-    # 4. background Monte Carlo vs re-factorisation floor
-    run_monte_carlo(plan, system, draws=1, seed=2, background=True)  # analyse once
-    _bgmc, t_bg = timed(run_monte_carlo, plan, system, draws=bg_draws, seed=2, background=True)
-    fact = Factorisation(system.technosphere)
-    rng = np.random.default_rng(0)
-    model = system.background
-    drawn = [
-        model.technosphere.data + model.a_entries.delta(rng, model.technosphere.nnz)
-        for _ in range(bg_draws)
-    ]
-    t0 = time.perf_counter()
-    for data in drawn:
-        fact.refactorise(data)
-    t_floor = time.perf_counter() - t0
-    print(
-        f"4. background MC: {bg_draws / t_bg:.2f} draws/s vs bare numerical "
-        f"re-factorisation {bg_draws / t_floor:.2f}/s -> {t_floor / t_bg:.2f}x of the floor "
-        f"(target >= 0.9x)"
-    )
-
-    # 5. Dask
-    times, same = dask_speedup(plan, system, dask_draws, dask_chunk)
-    print(
-        f"5. Dask background MC ({dask_draws} draws): 1 worker {times[1]:.2f} s, 2 workers "
-        f"{times[2]:.2f} s -> {times[1] / times[2]:.2f}x (target >= 1.5x; {os.cpu_count()} "
-        f"CPUs); same numbers: {same}"
-    )
+    if 5 in wanted:
+        # 5. Dask
+        times, same = dask_speedup(plan, system, dask_draws, dask_chunk)
+        print(
+            f"5. Dask background MC ({dask_draws} draws): 1 worker {times[1]:.2f} s, 2 workers "
+            f"{times[2]:.2f} s -> {times[1] / times[2]:.2f}x (target >= 1.5x; {os.cpu_count()} "
+            f"CPUs); same numbers: {same}"
+        )
 
     # 6. memory
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
