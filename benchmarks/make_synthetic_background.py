@@ -211,7 +211,8 @@ def build(directory: Path, *, scale: float = 1.0, seed: int = 1) -> str:
     name = project_name(scale, seed)
     (directory / "network.json").write_text(json.dumps(network_dict(scale, seed)))
     with brightway_project(name, directory):
-        if BG in bd.databases and bd.databases[BG].get("bench_seed") == (seed, VERSION):
+        stored = tuple(bd.databases[BG].get("bench_seed") or ()) if BG in bd.databases else ()
+        if stored == (seed, VERSION):  # bw2data gives the stored tuple back as a list
             return name
         t0 = time.perf_counter()
         bio, data, cfs = background_data(scale, seed)

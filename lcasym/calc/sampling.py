@@ -171,8 +171,14 @@ def draw_stats_arrays(
     out = original.astype(float, copy=True)
     for t, (sel, loc, scale, lo, hi, negative) in groups.items():
         if t == 2:
-            vals = np.exp(loc + scale * rng.standard_normal(len(sel)))
-            out[sel] = np.where(negative, -vals, vals)
+            # In place (same numbers as exp(loc + scale·z), fewer temporaries): this runs
+            # for every matrix entry at every background draw.
+            z = rng.standard_normal(len(sel))
+            z *= scale
+            z += loc
+            np.exp(z, out=z)
+            np.negative(z, out=z, where=negative)
+            out[sel] = z
         elif t == 3:
             out[sel] = loc + scale * rng.standard_normal(len(sel))
         elif t == 4:
