@@ -32,25 +32,12 @@ REQUIRED_GROUPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def biosphere_codes(tmp_path_factory):
-    """code -> (name, categories, unit) of biosphere3, built in a throw-away Brightway dir."""
-    import bw2data as bd
-    import bw2io
+@pytest.fixture
+def biosphere_codes(in_bw_project):
+    """code -> (name, categories, unit) of biosphere3 in the session test project."""
+    from lcasym.open_background import biosphere_codes_from_project
 
-    prev = (bd.projects._base_data_dir, bd.projects._base_logs_dir, bd.projects.current)
-    tmp = tmp_path_factory.mktemp("bw_bio")
-    (tmp / "logs").mkdir()
-    bd.projects.change_base_directories(tmp, tmp / "logs", project_name="lcasym-bio-test")
-    try:
-        bw2io.create_default_biosphere3()
-        codes = {
-            n["code"]: (n["name"], tuple(n["categories"]), n["unit"])
-            for n in bd.Database("biosphere3")
-        }
-    finally:
-        bd.projects.change_base_directories(prev[0], prev[1], project_name=prev[2], update=False)
-    return codes
+    return biosphere_codes_from_project()
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,6 @@ CH4 fossil 29.8, CH4 non-fossil 27, N2O 273, CO2 non-fossil 0.
 
 from __future__ import annotations
 
-import json
-import pathlib
-import zipfile
-
 import pytest
 
 EF_CC = ("EF v3.1", "climate change", "global warming potential (GWP100)")
@@ -41,34 +37,10 @@ CLINKER = (
 AMMONIA = 37.5 * 15.3 * 44 / 12 / 1000 + 37.5 * NG_SUPPLY  # IPCC Table 3.1 + gas supply
 
 
-@pytest.fixture(scope="module")
-def bw_open(tmp_path_factory):
-    """A throw-away Brightway project with biosphere3, four methods and lcasym-open."""
-    import bw2data as bd
-    import bw2io
-
-    from lcasym.open_background import install_open_background
-
-    prev = (bd.projects._base_data_dir, bd.projects._base_logs_dir, bd.projects.current)
-    tmp = tmp_path_factory.mktemp("bw_open")
-    (tmp / "logs").mkdir()
-    bd.projects.change_base_directories(tmp, tmp / "logs", project_name="lcasym-open-test")
-    try:
-        bw2io.create_default_biosphere3()
-        ids = {n["code"]: n.id for n in bd.Database("biosphere3")}
-        zpath = pathlib.Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip"
-        with zipfile.ZipFile(zpath) as zf:
-            methods = json.loads(zf.read("data.json"))
-        for m in methods:
-            name = tuple(m["name"])
-            if name in METHODS:
-                method = bd.Method(name)
-                method.register(unit=m["unit"])
-                method.write([(ids[cf["input"][1]], cf["amount"]) for cf in m["exchanges"]])
-        n = install_open_background()
-        yield n
-    finally:
-        bd.projects.change_base_directories(prev[0], prev[1], project_name=prev[2], update=False)
+@pytest.fixture
+def bw_open(in_bw_project):
+    """The session test project (biosphere3, the default methods, lcasym-open), current."""
+    return in_bw_project
 
 
 def score(code: str, method=EF_CC, amount: float = 1.0) -> float:
@@ -81,12 +53,13 @@ def score(code: str, method=EF_CC, amount: float = 1.0) -> float:
     return lca.score
 
 
-def test_install_and_metadata(bw_open):
+def test_install_and_metadata(bw_scratch_project):
     import bw2data as bd
 
-    from lcasym.open_background import open_background_version
+    from lcasym.open_background import install_open_background, open_background_version
 
-    assert bw_open == len(bd.Database("lcasym-open")) >= 40
+    n = install_open_background()  # again, in a throw-away copy of the project
+    assert n == len(bd.Database("lcasym-open")) >= 40
     meta = bd.databases["lcasym-open"]
     assert meta["lcasym_version"] == open_background_version()
     assert "life-cycle" in meta["lcasym_electricity_accounting_basis"].lower()
