@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
+from lcasym.checking import background_for
 from lcasym.errors import InputError
 from lcasym.paths import examples_dir
 
@@ -23,7 +24,7 @@ def load_file(loader, source: str) -> None:
     except InputError as exc:
         st.session_state["load_failed"] = (source, exc.problems)
         return
-    background, note = app_support.validation_background(net)
+    background, note = background_for(net)
     from lcasym.validation import validate_network
 
     problems = validate_network(net, background=background, source=source, locate=locate)
@@ -203,7 +204,7 @@ if applied:
             if new == net:
                 st.toast("No changes to apply.")
             else:
-                background, note = app_support.validation_background(new)
+                background, note = background_for(new)
                 problems = app_support.check_edited(new, background)
                 _shared.set_network(new, "table editor", problems)
                 st.session_state[_shared.CHECK_NOTE] = note

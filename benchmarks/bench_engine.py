@@ -61,23 +61,12 @@ def naive_variant(plan, values, methods, ids) -> np.ndarray:
 
 
 def dask_speedup(plan, system, draws, chunk):
-    from distributed import Client, LocalCluster
-
     from lcasym.calc import run_monte_carlo
-    from lcasym.calc.distributed import SINGLE_THREAD_ENV
+    from lcasym.calc.distributed import dask_client
 
     times, results = {}, {}
     for n in (1, 2):
-        with (
-            LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                env=dict(SINGLE_THREAD_ENV),
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with dask_client(workers=n) as (client, _):  # the cluster lcasym itself starts
             run_monte_carlo(
                 plan, system, draws=n, seed=9, background=True, chunk_size=1, scheduler=client
             )  # warm-up: ship the model, analyse A

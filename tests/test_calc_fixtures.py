@@ -37,6 +37,7 @@ import pytest
 
 from lcasym.inventory.plan import ForegroundPlan, plan_foreground
 from lcasym.model import SymbiosisNetwork
+from lcasym.resolve import ActivityInfo, BackgroundIndex
 
 BG = "calc-bg"
 BIO = "calc-bio"
@@ -60,21 +61,9 @@ UNITS = {
 }
 
 
-@dataclass(frozen=True)
-class Info:
-    database: str
-    code: str
-    name: str
-    reference_product: str | None
-    location: str | None
-    unit: str
-
-
-class StandInIndex:
-    """Resolves activity codes of ``calc-bg`` (stands in for lcasym.resolve)."""
-
-    def resolve(self, ref, *, default_database: str) -> Info:
-        return Info(BG, ref.code, ref.code, ref.code, "GLO", UNITS[ref.code])
+def background_index() -> BackgroundIndex:
+    """The activities of ``calc-bg`` as lcasym.resolve sees them (no Brightway needed)."""
+    return BackgroundIndex([ActivityInfo(BG, c, c, c, "GLO", u) for c, u in UNITS.items()])
 
 
 def lognormal(amount: float, gsd: float = 1.1) -> dict:
@@ -196,7 +185,7 @@ def network(**gyp) -> SymbiosisNetwork:
 
 
 def make_plan(**gyp) -> ForegroundPlan:
-    return plan_foreground(network(**gyp), StandInIndex())
+    return plan_foreground(network(**gyp), background_index())
 
 
 @dataclass

@@ -26,7 +26,6 @@ from lcasym.app_support.editor import (  # noqa: F401
     network_tables,
     problem_lines,
     split_problems,
-    validation_background,
 )
 from lcasym.app_support.files import (  # noqa: F401
     ProjectStatus,

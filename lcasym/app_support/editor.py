@@ -293,13 +293,3 @@ def problem_lines(problems: Iterable[Problem]) -> list[str]:
 def _md(text: str) -> str:
     """Escape characters markdown would eat."""
     return re.sub(r"([\\`*_\[\]<>#|$~])", r"\\\1", str(text))
-
-
-# --- background for validation ------------------------------------------------------------
-
-
-def validation_background(network: SymbiosisNetwork) -> tuple[Any, str]:
-    """The background index to check activity references against, and a note saying which."""
-    from lcasym.checking import background_for
-
-    return background_for(network)

@@ -14,8 +14,6 @@ import typer
 from lcasym.errors import InputError, Problem
 from lcasym.io import SUFFIXES, load_network, write_network
 
-OPEN_DB = "lcasym-open"
-
 
 def _fail(exc: InputError) -> NoReturn:
     """Print every problem and exit with code 2.

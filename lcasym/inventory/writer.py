@@ -95,7 +95,7 @@ def _custom_dataset(
                 key, unit = found[:2], found[2]
             kind = "biosphere"
         else:
-            info = _resolved(plan, x.activity, db)
+            info = _resolved(plan, x.activity)
             key, unit, kind = (info.database, info.code), info.unit, "technosphere"
         try:
             factor = conversion_factor(x.unit, unit) if x.unit else 1.0
@@ -122,7 +122,7 @@ def _custom_dataset(
     }
 
 
-def _resolved(plan: ForegroundPlan, ref, custom_db: str):
+def _resolved(plan: ForegroundPlan, ref):
     key = plan.resolved.get(ref)
     if key is None:
         raise BackgroundError(
