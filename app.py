@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _shared
-from lcasym.bootstrap import setup
+from lcasym.background.bootstrap import setup
 
 st.set_page_config(
     page_title="lcasym – industrial symbiosis LCA",

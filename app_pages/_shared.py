@@ -15,7 +15,7 @@ import streamlit as st
 
 from lcasym import app_support
 from lcasym.errors import InputError, LcasymError, Problem
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 from lcasym.results import SymbiosisResult
 
 NETWORK = "network"  # the current SymbiosisNetwork

@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
-from lcasym.checking import background_for
 from lcasym.errors import InputError
+from lcasym.network.checking import background_for
 from lcasym.paths import examples_dir
 
 EXAMPLES = {
@@ -25,7 +25,7 @@ def load_file(loader, source: str) -> None:
         st.session_state["load_failed"] = (source, exc.problems)
         return
     background, note = background_for(net)
-    from lcasym.validation import validate_network
+    from lcasym.network.validation import validate_network
 
     problems = validate_network(net, background=background, source=source, locate=locate)
     _shared.set_network(net, source, problems)

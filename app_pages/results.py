@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
-from lcasym.crediting import RULES
+from lcasym.results.crediting import RULES
 
 AXIS = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#31333f", "labelLimit": 340}
 

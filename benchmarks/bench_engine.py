@@ -103,9 +103,9 @@ def main() -> None:
     import bw2calc as bc
     import bw2data as bd
 
+    from lcasym.background.project import brightway_project
     from lcasym.calc import LcaSystem, evaluate_plan, run_monte_carlo, sample_parameters
     from lcasym.calc.system import Factorisation
-    from lcasym.project import brightway_project
 
     name = synth.build(directory, scale=scale, seed=args.seed)
     _network, plan = synth.load_network(directory)

@@ -8,7 +8,7 @@ Each measurement runs in a fresh subprocess on a fresh temporary directory (so i
 state and warm caches do not distort it) and reports the time inside that process,
 Python imports excluded (they are shown separately):
 
-1. lcasym first run: ``lcasym.bootstrap.setup()`` on an empty directory.
+1. lcasym first run: ``lcasym.background.bootstrap.setup()`` on an empty directory.
 2. lcasym re-run: the same call again (verifies only).
 3. bw2setup-equivalent route: ``bw2io.create_default_biosphere3()`` then ALL 762 methods
    of ``lcia_39_ecoinvent.zip`` with tuple names and ``('biosphere3', code)`` CF inputs,
@@ -29,7 +29,7 @@ import textwrap
 FIRST_RUN = """
 import time; t0 = time.perf_counter()
 import bw2data, bw2io  # imported here so the timing below excludes imports
-from lcasym import bootstrap
+from lcasym.background import bootstrap
 t1 = time.perf_counter()
 r = bootstrap.setup("bench", DIR)
 t2 = time.perf_counter()
@@ -44,7 +44,7 @@ import zipfile
 from pathlib import Path
 import bw2data, bw2io
 from bw2io.importers.base_lcia import LCIAImporter
-from lcasym.project import brightway_project, quiet_brightway
+from lcasym.background.project import brightway_project, quiet_brightway
 t1 = time.perf_counter()
 with brightway_project("route", DIR), quiet_brightway():
     bw2io.create_default_biosphere3()
@@ -67,8 +67,8 @@ print(json.dumps({"imports": t1 - t0, "seconds": t2 - t1, "methods": n, "biosphe
 ALL_762 = """
 import time; t0 = time.perf_counter()
 import bw2io
-from lcasym import lcia
-from lcasym.project import brightway_project, quiet_brightway
+from lcasym.background import lcia
+from lcasym.background.project import brightway_project, quiet_brightway
 t1 = time.perf_counter()
 with brightway_project("all", DIR), quiet_brightway():
     bw2io.create_default_biosphere3()

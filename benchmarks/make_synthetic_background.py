@@ -194,7 +194,7 @@ class StandInIndex:
 
 def load_network(directory: Path):
     from lcasym.inventory.plan import plan_foreground
-    from lcasym.model import SymbiosisNetwork
+    from lcasym.network.model import SymbiosisNetwork
 
     network = SymbiosisNetwork.model_validate(json.loads((directory / "network.json").read_text()))
     return network, plan_foreground(network, StandInIndex())
@@ -204,8 +204,8 @@ def build(directory: Path, *, scale: float = 1.0, seed: int = 1) -> str:
     """Write the background, methods and network foreground; return the project name."""
     import bw2data as bd
 
+    from lcasym.background.project import brightway_project
     from lcasym.inventory.writer import write_foreground
-    from lcasym.project import brightway_project
 
     directory.mkdir(parents=True, exist_ok=True)
     name = project_name(scale, seed)

@@ -9,9 +9,9 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 from lcasym.api import calculate  # noqa: E402
-from lcasym.bootstrap import setup, verify  # noqa: E402
-from lcasym.checking import ValidationReport, validate  # noqa: E402
+from lcasym.background.bootstrap import setup, verify  # noqa: E402
 from lcasym.io import read_network, write_network  # noqa: E402
+from lcasym.network.checking import ValidationReport, validate  # noqa: E402
 from lcasym.results import SymbiosisResult  # noqa: E402
 
 __all__ = [

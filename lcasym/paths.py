@@ -40,3 +40,8 @@ def reports_dir() -> Path:
 def examples_dir() -> Path:
     """Directory of the example networks (Kalundborg, tiny hand-checkable network)."""
     return shipped_path("examples")
+
+
+def package_data(name: str) -> Path:
+    """A data file shipped inside the package (``lcasym/data/<name>``)."""
+    return _PACKAGE_DIR / "data" / name

@@ -13,9 +13,10 @@ os.environ["LCASYM_PROJECT"] = "lcasym-test"
 Brightway fixtures
 ------------------
 ``bw_project`` (session scope)
-    Runs ``lcasym.bootstrap.setup(project="lcasym-test", directory=<temp dir>)`` once per
+    Runs ``lcasym.background.bootstrap.setup(project="lcasym-test", directory=<temp dir>)`` once per
     test session (biosphere3, the default LCIA families, the open background) and yields
-    its :class:`lcasym.project.ProjectSettings` (``.project``, ``.directory``). It does NOT
+    its :class:`lcasym.background.project.ProjectSettings` (``.project``, ``.directory``).
+    It does NOT
     leave the project active: bw2data's current project is process-wide, so each test
     activates it for itself. ``LCASYM_PROJECT`` and ``LCASYM_BRIGHTWAY_DIR`` point at it,
     so library code called with no project arguments (``ensure_ready()``,
@@ -25,7 +26,7 @@ Brightway fixtures
 
 ``in_bw_project`` (function scope)
     The same project, made current for the duration of the test (inside
-    ``lcasym.project.brightway_project``), yields the settings::
+    ``lcasym.background.project.brightway_project``), yields the settings::
 
         def test_gwp(in_bw_project):
             import bw2data
@@ -58,8 +59,8 @@ def bw_dir() -> Path:
 @pytest.fixture(scope="session")
 def bw_project(bw_dir: Path):
     """Set up the test project once per session; yields its ProjectSettings."""
-    from lcasym.bootstrap import setup
-    from lcasym.project import ProjectSettings
+    from lcasym.background.bootstrap import setup
+    from lcasym.background.project import ProjectSettings
 
     report = setup(project=TEST_PROJECT, directory=bw_dir)
     assert report.ok, report.problems
@@ -69,7 +70,7 @@ def bw_project(bw_dir: Path):
 @pytest.fixture
 def in_bw_project(bw_project) -> Iterator:
     """The session test project, current for this test."""
-    from lcasym.project import brightway_project
+    from lcasym.background.project import brightway_project
 
     with brightway_project(bw_project.project, bw_project.directory) as settings:
         yield settings
@@ -78,7 +79,7 @@ def in_bw_project(bw_project) -> Iterator:
 @pytest.fixture
 def bw_scratch_project(bw_project) -> Iterator:
     """A throw-away copy of the set-up project, current for this test, deleted after."""
-    from lcasym.project import brightway_project
+    from lcasym.background.project import brightway_project
 
     name = f"lcasym-scratch-{uuid.uuid4().hex[:8]}"
     with brightway_project(bw_project.project, bw_project.directory):

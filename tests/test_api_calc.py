@@ -46,7 +46,7 @@ import yaml
 
 from lcasym import SymbiosisResult, calculate
 from lcasym.errors import InputError
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 pytestmark = pytest.mark.slow
 
@@ -151,7 +151,7 @@ def network_dict() -> dict:
 @pytest.fixture(scope="module")
 def project(bw_project):
     """A module-wide copy of the session project (calculate writes foreground databases)."""
-    from lcasym.project import brightway_project
+    from lcasym.background.project import brightway_project
 
     name = f"lcasym-e2e-{uuid.uuid4().hex[:8]}"
     with brightway_project(bw_project.project, bw_project.directory):

@@ -269,7 +269,7 @@ def test_bad_edits_are_located_by_table_row_and_column(tiny):
 
 
 def test_check_edited_uses_the_background(tiny):
-    from lcasym.resolve import BackgroundIndex
+    from lcasym.background.resolve import BackgroundIndex
 
     t = app_support.network_tables(tiny)
     ex = t["exchanges"].copy()
@@ -311,8 +311,8 @@ def test_sdg_tile_and_text_colour():
 
 def test_result_views_from_a_hand_made_result(tiny):
     """Figures, tables and waterfall from a result built without Brightway."""
-    from lcasym.api import assemble_result
     from lcasym.calc.evaluate import ComponentScores
+    from lcasym.results.assemble import assemble_result
 
     ids = [e.id for e in tiny.exchanges]
     methods = [("IPCC 2021", "climate change", "global warming potential (GWP100)")]

@@ -1,4 +1,4 @@
-"""lcasym.bootstrap / lcasym.lcia: offline set-up, idempotence, repair, CLI."""
+"""lcasym.background.bootstrap / .lcia: offline set-up, idempotence, repair, CLI."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lcasym import bootstrap, lcia
+from lcasym.background import bootstrap, lcia
 from lcasym.errors import SetupError
 
 EF_CC = ("EF v3.1", "climate change", "global warming potential (GWP100)")
@@ -174,7 +174,7 @@ def test_run_killed_half_way_is_detected_and_repaired(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from lcasym import bootstrap
+        from lcasym.background import bootstrap
 
         def progress(message, fraction):
             if message == "LCIA methods: 30/87":

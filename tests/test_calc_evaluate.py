@@ -63,9 +63,9 @@ def test_central_values_equal_bw2calc_of_network_activities(tiny):  # noqa: F811
 def test_what_if_equals_rewritten_foreground(tiny):  # noqa: F811
     # what-if: 120 t instead of 100 t and ratio 0.8 instead of 0.9 (float32-exact amounts:
     # 120·0.8·0.5·1000 = 48,000 kg gypsum, 120,000 kg landfill, 2,400 tkm, 1,240 kWh)
+    from lcasym.background.project import brightway_project
     from lcasym.calc import LcaSystem
     from lcasym.inventory.writer import write_foreground
-    from lcasym.project import brightway_project
 
     plan = tiny.plan
     values = np.array(

@@ -35,9 +35,9 @@ from pathlib import Path
 
 import pytest
 
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 from lcasym.inventory.plan import ForegroundPlan, plan_foreground
-from lcasym.model import SymbiosisNetwork
-from lcasym.resolve import ActivityInfo, BackgroundIndex
+from lcasym.network.model import SymbiosisNetwork
 
 BG = "calc-bg"
 BIO = "calc-bio"
@@ -62,7 +62,7 @@ UNITS = {
 
 
 def background_index() -> BackgroundIndex:
-    """The activities of ``calc-bg`` as lcasym.resolve sees them (no Brightway needed)."""
+    """The activities of ``calc-bg`` as lcasym.background.resolve sees them (no Brightway)."""
     return BackgroundIndex([ActivityInfo(BG, c, c, c, "GLO", u) for c, u in UNITS.items()])
 
 
@@ -195,7 +195,7 @@ class Tiny:
     system: object  # LcaSystem
 
     def project(self):
-        from lcasym.project import brightway_project
+        from lcasym.background.project import brightway_project
 
         return brightway_project(PROJECT, self.directory)
 
@@ -216,9 +216,9 @@ def plain_score(key: tuple[str, str], method: tuple[str, ...]) -> float:
 @pytest.fixture(scope="session")
 def tiny() -> Tiny:
     """The tiny project (written once per session), its plan and a loaded LcaSystem."""
+    from lcasym.background.project import brightway_project
     from lcasym.calc import LcaSystem
     from lcasym.inventory.writer import write_foreground
-    from lcasym.project import brightway_project
 
     directory = Path(tempfile.mkdtemp(prefix="lcasym-calc-"))
     plan = make_plan()

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 from lcasym.cli.main import app
-from lcasym.resolve import ActivityInfo, BackgroundIndex
 
 runner = CliRunner()
 
@@ -45,10 +45,10 @@ BG = BackgroundIndex([ActivityInfo("bg", "sand", "sand", "sand", "DK", "kilogram
 
 @pytest.fixture
 def stand_in_background(monkeypatch):
-    import lcasym.checking
+    import lcasym.network.checking
 
     monkeypatch.setattr(
-        lcasym.checking,
+        lcasym.network.checking,
         "background_for",
         lambda network, project, directory: (BG, "checked against a stand-in"),
     )
@@ -93,9 +93,9 @@ def test_validate_without_background_says_what_was_skipped(tmp_path, monkeypatch
 
         raise SetupError("project 'nope' is not set up")
 
-    import lcasym.bootstrap
+    import lcasym.background.bootstrap
 
-    monkeypatch.setattr(lcasym.bootstrap, "ensure_ready", not_ready)
+    monkeypatch.setattr(lcasym.background.bootstrap, "ensure_ready", not_ready)
     result = runner.invoke(app, ["validate", str(write(tmp_path, NET))])
     assert result.exit_code == 0, result.output
     assert "skipped: activity references" in result.stdout
@@ -108,9 +108,9 @@ def test_validate_falls_back_to_shipped_open_background(tmp_path, monkeypatch):
 
         raise SetupError("not set up")
 
-    import lcasym.bootstrap
+    import lcasym.background.bootstrap
 
-    monkeypatch.setattr(lcasym.bootstrap, "ensure_ready", not_ready)
+    monkeypatch.setattr(lcasym.background.bootstrap, "ensure_ready", not_ready)
     data = copy.deepcopy(NET)
     data["network"]["background"] = {"database": "lcasym-open"}
     data["exchanges"][0]["displaces"] = {"activity": "gypsum_mind"}

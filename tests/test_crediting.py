@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lcasym import crediting
-from lcasym.crediting import (
+from lcasym.errors import InputError
+from lcasym.results import crediting
+from lcasym.results.crediting import (
     RULES,
     allocate,
     circular_footprint_disposal,
@@ -14,7 +15,6 @@ from lcasym.crediting import (
     circular_footprint_material,
     default_cff_factors,
 )
-from lcasym.errors import InputError
 
 # Two exchanges, one method, one draw:
 #   k1: S → R, material: D = 10, W = 4, E = 2   -> net 12

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lcasym.indicators import compute_indicators, indicator_value, is_fossil
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
+from lcasym.results.indicators import compute_indicators, indicator_value, is_fossil
 
 
 def network() -> SymbiosisNetwork:

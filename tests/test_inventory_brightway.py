@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from lcasym import naming
+from lcasym.inventory import naming
 from lcasym.io import read_network
-from lcasym.model import ActivityRef
+from lcasym.network.model import ActivityRef
 from lcasym.paths import examples_dir
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
@@ -197,7 +197,7 @@ def test_other_databases_in_the_project_are_untouched(bw_scratch_project, tiny):
     before = mine.load()
     build_foreground(tiny)
     assert bd.Database("my-own-study").load() == before
-    from lcasym.open_background import load_open_background
+    from lcasym.background.open_data import load_open_background
 
     assert len(bd.Database("lcasym-open")) == len(load_open_background().activities)
 

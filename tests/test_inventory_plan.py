@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 from lcasym.inventory.plan import plan_foreground
-from lcasym.model import SymbiosisNetwork
-from lcasym.resolve import ActivityInfo, BackgroundIndex
+from lcasym.network.model import SymbiosisNetwork
 
 
 def stand_in_index() -> BackgroundIndex:

@@ -15,7 +15,7 @@ from lcasym.errors import InputError
 from lcasym.io import load_network, network_from_dict, read_network, write_network
 from lcasym.io.schema import END, START, field_reference_markdown, network_json_schema
 from lcasym.io.template import write_template
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -312,8 +312,8 @@ def test_committed_docs_are_current():
 
 
 def test_docs_example_is_valid():
-    from lcasym.resolve import BackgroundIndex
-    from lcasym.validation import validate_network
+    from lcasym.background.resolve import BackgroundIndex
+    from lcasym.network.validation import validate_network
 
     text = (DOCS / "network_format.md").read_text()
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]

@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lcasym.errors import DataFileError
-from lcasym.open_background import (
+from lcasym.background.open_data import (
     OPEN_DB_NAME,
     default_directory,
     load_open_background,
@@ -17,6 +16,7 @@ from lcasym.open_background import (
     to_brightway_data,
     validate_open_background,
 )
+from lcasym.errors import DataFileError
 
 REQUIRED_GROUPS = {
     "heat",
@@ -35,7 +35,7 @@ REQUIRED_GROUPS = {
 @pytest.fixture
 def biosphere_codes(in_bw_project):
     """code -> (name, categories, unit) of biosphere3 in the session test project."""
-    from lcasym.open_background import biosphere_codes_from_project
+    from lcasym.background.open_data import biosphere_codes_from_project
 
     return biosphere_codes_from_project()
 

@@ -56,7 +56,7 @@ def score(code: str, method=EF_CC, amount: float = 1.0) -> float:
 def test_install_and_metadata(bw_scratch_project):
     import bw2data as bd
 
-    from lcasym.open_background import install_open_background, open_background_version
+    from lcasym.background.open_data import install_open_background, open_background_version
 
     n = install_open_background()  # again, in a throw-away copy of the project
     assert n == len(bd.Database("lcasym-open")) >= 40

@@ -1,4 +1,4 @@
-"""lcasym.project: settings resolution and the one door to bw2data's global state."""
+"""lcasym.background.project: settings resolution and the one door to bw2data's global state."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lcasym.errors import SetupError
-from lcasym.project import (
+from lcasym.background.project import (
     ProjectSettings,
     brightway_project,
     current_settings,
@@ -19,6 +18,7 @@ from lcasym.project import (
     resolve_project_name,
     resolve_settings,
 )
+from lcasym.errors import SetupError
 
 # --- settings resolution ---------------------------------------------------------------
 

@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lcasym.api import assemble_result
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 from lcasym.calc.evaluate import UnitScores, evaluate_plan
 from lcasym.inventory.plan import plan_foreground
-from lcasym.model import SymbiosisNetwork
-from lcasym.resolve import ActivityInfo, BackgroundIndex
+from lcasym.network.model import SymbiosisNetwork
 from lcasym.results import TABLE_COLUMNS, SymbiosisResult
+from lcasym.results.assemble import assemble_result
 
 GWP, WATER = "test | gwp", "test | water"
 UNITS = ["kg CO2-Eq", "m3"]

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from lcasym.background.methods import method_label
 from lcasym.errors import DataFileError
-from lcasym.sdg import goal_colours, load_mapping, method_label, sdg_table, statement
+from lcasym.results.sdg import goal_colours, load_mapping, sdg_table, statement
 
 EF_GWP = "EF v3.1 | climate change | global warming potential (GWP100)"
 EF_FOSSIL = "EF v3.1 | climate change: fossil | global warming potential (GWP100)"

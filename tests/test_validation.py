@@ -6,11 +6,11 @@ import copy
 
 import pytest
 
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex, network_index
 from lcasym.errors import InputError
 from lcasym.io.locate import Origin, TableLocator
-from lcasym.model import ActivityRef, SymbiosisNetwork
-from lcasym.resolve import ActivityInfo, BackgroundIndex, network_index
-from lcasym.validation import check_network, validate_network
+from lcasym.network.model import ActivityRef, SymbiosisNetwork
+from lcasym.network.validation import check_network, validate_network
 
 BG = BackgroundIndex(
     [
@@ -458,8 +458,8 @@ def test_index_resolves_by_name_and_suggests():
 
 @pytest.mark.slow
 def test_from_brightway_reads_the_active_project(in_bw_project):
+    from lcasym.background.open_data import open_background_version
     from lcasym.errors import BackgroundError
-    from lcasym.open_background import open_background_version
 
     index = BackgroundIndex.from_brightway(["lcasym-open"])
     assert index.versions["lcasym-open"] == open_background_version()

@@ -5,7 +5,7 @@ app pages stay a description of the UI. Three groups:
 
 - the network editor: :func:`network_tables` turns a network into two editable tables
   (facilities, exchanges: the main fields) and :func:`network_from_tables` turns the edited
-  tables back into a validated :class:`~lcasym.model.SymbiosisNetwork`; fields not shown in
+  tables back into a validated :class:`~lcasym.network.model.SymbiosisNetwork`; fields not shown in
   the tables (transport, extra inputs, economics, uncertainty...) are kept from the original
   row. Problems are located as ``"Exchanges table, row 2 (id 'x'), column 'amount'"``;
 - results for people: :func:`headline_figures`, :func:`impact_table`,
@@ -35,14 +35,6 @@ from lcasym.app_support.files import (  # noqa: F401
     result_bytes,
     template_bytes,
 )
-from lcasym.app_support.formatting import (  # noqa: F401
-    display_scale,
-    format_number,
-    format_quantity,
-    is_kg_co2,
-    method_name,
-    method_parts,
-)
 from lcasym.app_support.presentation import (  # noqa: F401
     Figure,
     SdgGoal,
@@ -57,4 +49,12 @@ from lcasym.app_support.presentation import (  # noqa: F401
     sdg_tile_html,
     text_colour,
     waterfall_frame,
+)
+from lcasym.presentation.formatting import (  # noqa: F401
+    display_scale,
+    format_number,
+    format_quantity,
+    is_kg_co2,
+    method_name,
+    method_parts,
 )

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lcasym.app_support.formatting import _is_missing
 from lcasym.errors import Problem
 from lcasym.io import network_from_dict
 from lcasym.io.tables import decode_list, encode_list
-from lcasym.model import ActivityRef, SymbiosisNetwork
+from lcasym.network.model import ActivityRef, SymbiosisNetwork
+from lcasym.presentation.formatting import _is_missing
 
 ROW_KEY = "_row"  # hidden column: position of the row in the network it came from
 
@@ -60,7 +60,7 @@ _NUMBER_FIELDS = {
 _TABLES = {"facilities": FACILITY_COLUMNS, "exchanges": EXCHANGE_COLUMNS}
 _TABLE_TITLES = {"facilities": "Facilities table", "exchanges": "Exchanges table"}
 
-#: Short name of each crediting rule (lcasym.crediting.RULES) ...
+#: Short name of each crediting rule (lcasym.results.crediting.RULES) ...
 CREDITING_LABELS: dict[str, str] = {
     "receiver": "Receiver (cut-off)",
     "supplier": "Supplier (avoided burden)",
@@ -266,7 +266,7 @@ def check_edited(
     network: SymbiosisNetwork, background: Any = None
 ) -> list[Problem]:  # background: BackgroundIndex | None
     """Cross-record rules on an edited network, located in the editor's tables."""
-    from lcasym.validation import validate_network
+    from lcasym.network.validation import validate_network
 
     locate = EditorLocator(network.model_dump(mode="json", exclude_none=True))
     return validate_network(network, background=background, locate=locate)

@@ -10,7 +10,7 @@ from typing import Any
 
 from lcasym.errors import LcasymError
 from lcasym.io import LoadedNetwork, load_network, write_network
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 # --- files ---------------------------------------------------------------------------------
 
@@ -76,8 +76,8 @@ class ProjectStatus:
 
 def project_status() -> ProjectStatus:
     """Check (never change) the Brightway project the app calculates in."""
-    from lcasym.bootstrap import verify
-    from lcasym.project import resolve_settings
+    from lcasym.background.bootstrap import verify
+    from lcasym.background.project import resolve_settings
 
     settings = resolve_settings(None, None)
     try:

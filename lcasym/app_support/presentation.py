@@ -11,14 +11,14 @@ from typing import Any
 import pandas as pd
 
 from lcasym.app_support.editor import _md
-from lcasym.app_support.formatting import (
+from lcasym.network.model import SymbiosisNetwork
+from lcasym.presentation.formatting import (
     _is_missing,
     display_scale,
     format_number,
     format_quantity,
     method_parts,
 )
-from lcasym.model import SymbiosisNetwork
 
 # --- results for people ------------------------------------------------------------------
 

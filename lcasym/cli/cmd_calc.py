@@ -22,7 +22,7 @@ os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 
 
 class Crediting(StrEnum):
-    """Crediting rules (see lcasym.crediting)."""
+    """Crediting rules (see lcasym.results.crediting)."""
 
     receiver = "receiver"
     supplier = "supplier"

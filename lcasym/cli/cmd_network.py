@@ -41,7 +41,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check a network file and list every problem with its location."""
-    from lcasym.checking import validate as check
+    from lcasym.network.checking import validate as check
 
     try:
         report = check(file, project=project, directory=directory)
@@ -116,7 +116,7 @@ def convert(
     ] = False,
 ) -> None:
     """Convert a network between YAML, JSON and Excel (validated first)."""
-    from lcasym.validation import check_network
+    from lcasym.network.validation import check_network
 
     _check_target(target, force, tuple(SUFFIXES))
     if target.resolve() == source.resolve():

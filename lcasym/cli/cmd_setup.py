@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from lcasym.bootstrap import SetupReport
+    from lcasym.background.bootstrap import SetupReport
 
 # bw2data's feedback logger then uses a stdlib logger that lcasym can mute while it works,
 # instead of structlog printing straight to the terminal. Only has an effect if bw2data is
@@ -59,8 +59,8 @@ def _print_report(report: SetupReport) -> None:
 def run_setup_with_progress(
     project: str | None, directory: Path | None, methods: list[str] | None, force: bool
 ) -> SetupReport:
-    """Run :func:`lcasym.bootstrap.setup` with a progress bar (terminal) or plain lines."""
-    from lcasym import bootstrap
+    """Run :func:`lcasym.background.bootstrap.setup` with a progress bar or plain lines."""
+    from lcasym.background import bootstrap
 
     kwargs = {"families": methods or None, "force": force}
     if not sys.stdout.isatty():
@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
     @app.command("status")
     def status_cmd(project: str | None = PROJECT_OPT, directory: Path | None = DIR_OPT) -> None:
         """Check the Brightway project without changing it; exit 1 if it is incomplete."""
-        from lcasym import bootstrap
+        from lcasym.background import bootstrap
 
         report = bootstrap.verify(project, directory)
         _print_report(report)

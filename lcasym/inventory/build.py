@@ -6,7 +6,7 @@ import logging
 
 from lcasym.inventory.plan import ForegroundPlan, plan_foreground
 from lcasym.inventory.writer import write_foreground
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 log = logging.getLogger(__name__)
 
@@ -17,13 +17,13 @@ def build_foreground(network: SymbiosisNetwork, *, force: bool = False) -> Foreg
     Validates the network against the installed background first (raises
     ``InputError`` listing every problem, before anything is written), then writes the
     three databases (skipped when they are already current). Call inside
-    ``lcasym.project.brightway_project()``.
+    ``lcasym.background.project.brightway_project()``.
     """
     import bw2data as bd
 
-    from lcasym.checking import background_databases
-    from lcasym.resolve import BackgroundIndex, network_index
-    from lcasym.validation import check_network
+    from lcasym.background.resolve import BackgroundIndex, network_index
+    from lcasym.network.checking import background_databases
+    from lcasym.network.validation import check_network
 
     # Every database the network refers to; a missing one is reported by validation.
     present = [d for d in background_databases(network) if d in bd.databases]

@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from lcasym import naming
-from lcasym.model import ActivityRef, Distribution, Exchange, SymbiosisNetwork
+from lcasym.inventory import naming
+from lcasym.network.model import ActivityRef, Distribution, Exchange, SymbiosisNetwork
 from lcasym.units import conversion_factor, parse_unit, ureg
 
 if TYPE_CHECKING:
-    from lcasym.resolve import ActivityInfo, BackgroundIndex
+    from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 
 Component = Literal["displaced", "treatment", "transport", "extra", "own"]
 ParameterKind = Literal["amount", "ratio", "displacement_factor", "distance"]
@@ -251,7 +251,8 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
     """Turn a validated network into the edges of its baseline and symbiosis foregrounds.
 
     ``index`` must resolve the network's background and custom activities (see
-    ``lcasym.resolve.network_index``). Planned exchanges (status ``planned``) are left out:
+    ``lcasym.background.resolve.network_index``). Planned exchanges (status ``planned``) are
+    left out:
     they are not part of the reporting year's network.
     """
     b = _Builder(network, index)

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 
 import bw2data as bd
 
-from lcasym import __version__, naming
+from lcasym import __version__
+from lcasym.background.project import quiet_brightway
 from lcasym.errors import BackgroundError, InputError, Problem
+from lcasym.inventory import naming
 from lcasym.inventory.plan import ForegroundPlan
-from lcasym.model import CustomActivity, SymbiosisNetwork
-from lcasym.project import quiet_brightway
+from lcasym.network.model import CustomActivity, SymbiosisNetwork
 from lcasym.units import UnitError, conversion_factor
 
 log = logging.getLogger(__name__)

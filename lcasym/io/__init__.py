@@ -1,4 +1,4 @@
-"""Read and write networks: YAML, JSON and Excel <-> :class:`~lcasym.model.SymbiosisNetwork`.
+"""Read and write networks: YAML, JSON, Excel <-> :class:`~lcasym.network.model.SymbiosisNetwork`.
 
 ``read_network`` validates once, here: every problem (syntax, unknown fields, missing
 values, cross-record rules) is collected, located (file, sheet, row, field) and raised
@@ -20,10 +20,10 @@ from lcasym.atomic import atomic_path
 from lcasym.errors import InputError, Problem
 from lcasym.io.locate import Locate, PathLocator
 from lcasym.io.problems import problems_from_validation_error
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 if TYPE_CHECKING:
-    from lcasym.resolve import BackgroundIndex
+    from lcasym.background.resolve import BackgroundIndex
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def read_network(
 ) -> SymbiosisNetwork:
     """Read a network from ``.yaml``/``.yml``, ``.json`` or ``.xlsx``.
 
-    With ``validate`` (default) the cross-record rules of :mod:`lcasym.validation` run too
+    With ``validate`` (default) the cross-record rules of :mod:`lcasym.network.validation` run too
     (those needing a background only when ``background`` is given); warnings are logged.
 
     Raises
@@ -164,7 +164,7 @@ def read_network(
     """
     loaded = load_network(path)
     if validate:
-        from lcasym.validation import check_network
+        from lcasym.network.validation import check_network
 
         for warning in check_network(
             loaded.network, background=background, source=loaded.source, locate=loaded.locate

@@ -46,7 +46,7 @@ from lcasym.io.tables import (
     set_in,
     to_cell,
 )
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 README_SHEET = "README"
 EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from lcasym.errors import Problem
 from lcasym.io.locate import Locate, Path
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 
 def did_you_mean(text: str, choices: Iterable[str], cutoff: float = 60) -> str | None:

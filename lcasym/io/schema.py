@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lcasym.model import SCHEMA_VERSION, SymbiosisNetwork
+from lcasym.network.model import SCHEMA_VERSION, SymbiosisNetwork
 
 SCHEMA_ID = "https://lcasym.example/network.schema.json"
 START, END = "<!-- fields:start -->", "<!-- fields:end -->"

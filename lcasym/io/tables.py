@@ -3,7 +3,7 @@
 Nested records become dotted columns (``displaces.activity.code``, ``economics.price_paid``,
 ``uncertainty.amount.sd``); lists of records become child sheets whose first column holds
 the parent's id; lists of text become one cell, items separated by ``"; "`` (a JSON list
-when an item itself holds ``;``). Everything here is derived from :mod:`lcasym.model`, so
+when an item itself holds ``;``). Everything here is derived from :mod:`lcasym.network.model`, so
 the workbook, the template and its README follow the model.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lcasym.model import (
+from lcasym.network.model import (
     CustomActivity,
     CustomExchange,
     Exchange,
@@ -131,7 +131,7 @@ def flat_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[Fl
 
 def network_fields() -> list[FlatField]:
     """Keys of the key/value ``network`` sheet: ``schema_version`` then NetworkInfo's."""
-    from lcasym.model import SymbiosisNetwork
+    from lcasym.network.model import SymbiosisNetwork
 
     head = FlatField(
         "schema_version", ("schema_version",), str, False, SymbiosisNetwork, "schema_version"

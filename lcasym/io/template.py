@@ -9,7 +9,7 @@ from openpyxl.workbook import Workbook
 
 from lcasym.io.fielddoc import FieldDoc, document
 from lcasym.io.tables import NETWORK_SHEET, TABLES, flat_fields, network_fields
-from lcasym.model import NetworkInfo, SymbiosisNetwork
+from lcasym.network.model import NetworkInfo, SymbiosisNetwork
 
 INTRO = (
     "lcasym network workbook: one sheet per kind of record. Fill one row per record; the "

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from lcasym.errors import InputError, Problem
-from lcasym.model import SymbiosisNetwork
+from lcasym.network.model import SymbiosisNetwork
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

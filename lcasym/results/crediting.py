@@ -50,18 +50,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import yaml
 
 from lcasym.errors import DataFileError, InputError, Problem
+from lcasym.paths import package_data
 
 Rule = Literal["receiver", "supplier", "equal", "cff", "network"]
 RULES: tuple[str, ...] = ("receiver", "supplier", "equal", "cff", "network")
 NETWORK = "network"
-_DATA_FILE = Path(__file__).resolve().parent / "data" / "crediting.yaml"
+_DATA_FILE = package_data("crediting.yaml")
 
 
 @cache

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lcasym.model import Exchange, ExchangeKind, SymbiosisNetwork
+from lcasym.network.model import Exchange, ExchangeKind, SymbiosisNetwork
 from lcasym.units import parse_unit, ureg
 
 NETWORK = "network"

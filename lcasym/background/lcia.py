@@ -9,7 +9,7 @@ tuple inputs 29.0 s (it processes each method twice), ``Method.write`` with tupl
 15.0 s, with integer ids 8.9 s, with integer ids checked once here and a row processor
 that trusts them 1.9 s (0.4 s on an idle machine; see
 :class:`_CheckedIdMethod`). Call these functions inside
-:func:`lcasym.project.brightway_project`.
+:func:`lcasym.background.project.brightway_project`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from typing import Any
 import yaml
 
 from lcasym.errors import DataFileError, SetupError
+from lcasym.paths import package_data
 
 log = logging.getLogger(__name__)
 
 BIOSPHERE = "biosphere3"
-_FAMILIES_FILE = Path(__file__).resolve().parent / "data" / "method_families.yaml"
+_FAMILIES_FILE = package_data("method_families.yaml")
 
 MethodName = tuple[str, ...]
 
@@ -105,7 +106,7 @@ def _check_families(families: Iterable[str], known: Iterable[str]) -> list[str]:
         raise SetupError(
             "Unknown LCIA method family: "
             + "; ".join(hints)
-            + ". `lcasym setup --help` and lcasym.lcia.available_families() list them."
+            + ". `lcasym setup --help` and lcasym.background.lcia.available_families() list them."
         )
     return wanted
 

@@ -1,6 +1,6 @@
 """Validation of the lcasym-open files (pure: no Brightway project needed).
 
-Kept apart from :mod:`lcasym.open_background` to keep both modules short; import
+Kept apart from :mod:`lcasym.background.open_data` to keep both modules short; import
 :func:`validate_open_background` from either module.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lcasym.units import UnitError, parse_unit
 
 if TYPE_CHECKING:
-    from lcasym.open_background import OpenBackground
+    from lcasym.background.open_data import OpenBackground
 
 __all__ = ["FORBIDDEN_SOURCES", "REQUIRED_METADATA", "split_ids", "validate_open_background"]
 

@@ -3,7 +3,7 @@
 Pydantic v2 models with ``extra="forbid"`` so typos fail loudly. This module checks each
 record on its own (types, signs, ranges); rules that look across records (unknown
 facilities, duplicate ids, units against the background, mass balance) live in
-``lcasym.validation``. Nothing here touches Brightway.
+``lcasym.network.validation``. Nothing here touches Brightway.
 
 Quantities are per year. An exchange of ``amount`` [``unit``] from supplier S to receiver R
 displaces ``amount · ratio · displacement_factor`` of the displaced product at R (after unit

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lcasym import naming
+from lcasym.background.open_data import OPEN_DB_NAME
+from lcasym.background.resolve import BackgroundIndex
 from lcasym.errors import LcasymError, Problem
-from lcasym.model import SymbiosisNetwork
-from lcasym.open_background import OPEN_DB_NAME
-from lcasym.resolve import BackgroundIndex
+from lcasym.inventory import naming
+from lcasym.network.model import SymbiosisNetwork
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ValidationReport:
 
 def background_databases(network: SymbiosisNetwork) -> list[str]:
     """Background databases a network refers to (its default one and any named in refs)."""
-    from lcasym.validation_background import activity_refs
+    from lcasym.network.background_rules import activity_refs
 
     custom = naming.custom_database(network.network.id)
     names = {network.network.background.database}
@@ -59,8 +59,8 @@ def background_for(
     """The background to validate against, and a sentence saying which one (or why none)."""
     databases = background_databases(network)
     try:
-        from lcasym.bootstrap import ensure_ready
-        from lcasym.project import brightway_project
+        from lcasym.background.bootstrap import ensure_ready
+        from lcasym.background.project import brightway_project
 
         settings = ensure_ready(project, directory)
         with brightway_project(settings.project, settings.directory, create=False):
@@ -99,7 +99,7 @@ def validate(
     raises :class:`~lcasym.errors.InputError` listing every such problem with its location.
     """
     from lcasym.io import load_network
-    from lcasym.validation import validate_network
+    from lcasym.network.validation import validate_network
 
     if isinstance(network, SymbiosisNetwork):
         net, locate, source = network, None, network.network.id

@@ -1,8 +1,8 @@
 """Cross-record rules of a network: each rule is a small named function.
 
-The model (:mod:`lcasym.model`) checks each record alone; the rules here look across
+The model (:mod:`lcasym.network.model`) checks each record alone; the rules here look across
 records (facilities named by exchanges, duplicate ids, mass balance) and, when a
-:class:`~lcasym.resolve.BackgroundIndex` is given, against the background (activities
+:class:`~lcasym.background.resolve.BackgroundIndex` is given, against the background (activities
 exist, units convert, version). Every rule yields :class:`~lcasym.errors.Problem` s
 located by a ``locate(path)`` hook (sheet/row for Excel, a path for YAML/JSON). The rules
 and their severities are listed in ``docs/network_format.md``.
@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from lcasym import naming
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex, network_index
 from lcasym.errors import InputError, Problem
+from lcasym.inventory import naming
 from lcasym.io.locate import Locate, PathLocator
 from lcasym.io.problems import did_you_mean
-from lcasym.model import ActivityRef, SymbiosisNetwork
-from lcasym.resolve import ActivityInfo, BackgroundIndex, network_index
-from lcasym.units import UnitError, parse_unit, ureg
-from lcasym.validation_background import (
+from lcasym.network.background_rules import (
     activity_units,
     background_databases,
     background_version,
@@ -31,6 +29,8 @@ from lcasym.validation_background import (
     unit_or_none,
     unknown_activities,
 )
+from lcasym.network.model import ActivityRef, SymbiosisNetwork
+from lcasym.units import UnitError, parse_unit, ureg
 
 #: A dimensionless substitution ratio outside this range gets a warning ...
 RATIO_WARN_RANGE = (0.05, 5.0)
@@ -345,7 +345,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     ratio_ranges,
     custom_references,
 )
-#: Rules that run only when a background index is given (lcasym.validation_background).
+#: Rules that run only when a background index is given (lcasym.network.background_rules).
 BACKGROUND_RULES: tuple[Rule, ...] = (
     background_version,
     background_databases,

@@ -19,7 +19,7 @@ never "achieves".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lcasym.background.methods import method_label
 from lcasym.errors import DataFileError
+from lcasym.paths import package_data
 
-DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "sdg_mapping.yaml"
+DEFAULT_MAPPING = package_data("sdg_mapping.yaml")
 BASES = ("lcia", "inventory", "programme")
 RATIOS = (None, "per_value_added", "value_added_per")
 _REQUIRED = ("id", "goal", "target", "un_indicator", "indicator_description", "basis", "unit",
@@ -39,11 +41,6 @@ COLUMNS = [
     "basis", "indicator", "unit", "baseline", "symbiosis", "contribution", "statement",
     "status", "rationale", "source",
 ]  # fmt: skip
-
-
-def method_label(method: Sequence[str]) -> str:
-    """One-string label of a Brightway method key: parts joined by ``" | "``."""
-    return " | ".join(str(p) for p in method)
 
 
 def _validate(raw: Any, where: str) -> dict[str, Any]:
@@ -176,7 +173,7 @@ def sdg_table(
         Columns ``method`` (label, see :func:`method_label`), ``unit``, ``baseline``,
         ``symbiosis`` (the result's ``totals`` table).
     indicators
-        The table of :func:`lcasym.indicators.compute_indicators`.
+        The table of :func:`lcasym.results.indicators.compute_indicators`.
     value_added
         Value added per facility (None where not declared).
     currency

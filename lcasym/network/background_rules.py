@@ -1,8 +1,8 @@
 """Validation rules that need the background: activities exist, units convert, version.
 
-Part of :mod:`lcasym.validation` (which runs them when a background index is given); kept
+Part of :mod:`lcasym.network.validation` (which runs them when a background index is given); kept
 apart to keep each module small. Each rule is a small named function of a
-:class:`~lcasym.validation.Context`.
+:class:`~lcasym.network.validation.Context`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lcasym import naming
 from lcasym.errors import BackgroundError, Problem
-from lcasym.model import ActivityRef, SymbiosisNetwork
+from lcasym.inventory import naming
+from lcasym.network.model import ActivityRef, SymbiosisNetwork
 from lcasym.units import UnitError, parse_unit
 
 if TYPE_CHECKING:
     from pint import Unit
 
-    from lcasym.validation import Context, P
+    from lcasym.network.validation import Context, P
 
 
 def activity_refs(network: SymbiosisNetwork) -> Iterator[tuple[P, ActivityRef]]:

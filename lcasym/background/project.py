@@ -8,7 +8,7 @@ anywhere else: code that needs Brightway runs inside :func:`brightway_project`, 
 holds a process-wide re-entrant lock, switches to lcasym's project and restores the
 previous base directory and project on exit, even when the body raises.
 
-bw2data is imported lazily (inside the functions), so ``import lcasym.project`` is cheap
+bw2data is imported lazily (inside the functions), so ``import lcasym.background.project`` is cheap
 and the first Brightway import can run inside :func:`quiet_brightway`.
 """
 

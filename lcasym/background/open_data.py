@@ -28,8 +28,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lcasym.background.open_build import validate_open_background
 from lcasym.errors import BackgroundError, DataFileError
-from lcasym.open_background_build import validate_open_background
 from lcasym.paths import databases_dir
 
 __all__ = [

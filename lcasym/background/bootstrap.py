@@ -1,8 +1,8 @@
 """Set up, verify and repair lcasym's Brightway project, offline.
 
 Three pieces, written in this order: ``biosphere3`` (bw2io's 4,709 ecoinvent-3.9 flows),
-the LCIA methods of the requested families (:mod:`lcasym.lcia`) and lcasym's open
-background database (:mod:`lcasym.open_background`).
+the LCIA methods of the requested families (:mod:`lcasym.background.lcia`) and lcasym's open
+background database (:mod:`lcasym.background.open_data`).
 
 A JSON marker in the project directory records the state: ``in_progress`` is written
 before the first piece, ``complete`` (with the versions of lcasym, bw2data, bw2io and the
@@ -29,9 +29,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from lcasym import __version__, lcia
+from lcasym import __version__
+from lcasym.background import lcia
+from lcasym.background.project import ProjectSettings, brightway_project, quiet_brightway
 from lcasym.errors import SetupError
-from lcasym.project import ProjectSettings, brightway_project, quiet_brightway
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,9 @@ class SetupReport:
 
 def _open_background() -> Any | None:
     try:
-        return importlib.import_module("lcasym.open_background")
+        return importlib.import_module("lcasym.background.open_data")
     except ModuleNotFoundError as exc:
-        if exc.name != "lcasym.open_background":
+        if exc.name != "lcasym.background.open_data":
             raise
         return None
 
@@ -302,7 +303,7 @@ def setup(
     Parameters
     ----------
     project, directory
-        See :func:`lcasym.project.brightway_project`.
+        See :func:`lcasym.background.project.brightway_project`.
     families
         LCIA method families to install (default: ``lcasym/data/method_families.yaml``).
         Families installed by earlier runs are kept and checked too.
@@ -444,7 +445,9 @@ def _run_steps(families: list[str], *, rebuild: bool, notify: Progress) -> list[
     ob = _open_background()
     if ob is None:
         steps.append(
-            StepResult("open background", "skipped", 0.0, "lcasym.open_background is not available")
+            StepResult(
+                "open background", "skipped", 0.0, "lcasym.background.open_data is not available"
+            )
         )
     else:
         notify(f"open background {ob.OPEN_DB_NAME}", 0.75)

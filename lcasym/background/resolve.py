@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from lcasym import naming
 from lcasym.errors import BackgroundError
-from lcasym.model import ActivityRef, SymbiosisNetwork
+from lcasym.inventory import naming
+from lcasym.network.model import ActivityRef, SymbiosisNetwork
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class BackgroundIndex:
     @classmethod
     def from_open_background(cls) -> BackgroundIndex:
         """Index the shipped open background files (no Brightway needed)."""
-        from lcasym.open_background import OPEN_DB_NAME, load_open_background
+        from lcasym.background.open_data import OPEN_DB_NAME, load_open_background
 
         data = load_open_background()
         records = [

@@ -1,0 +1,76 @@
+"""Analyses beyond the totals: contributions of background activities, sensitivity tables."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from lcasym.background.methods import method_label
+from lcasym.errors import CalculationError
+from lcasym.results.tables import empty_table
+
+if TYPE_CHECKING:
+    from lcasym.calc.system import LcaSystem
+    from lcasym.inventory.plan import ForegroundPlan
+
+log = logging.getLogger(__name__)
+
+
+def contribution_table(plan: ForegroundPlan, system: LcaSystem, *, top: int) -> pd.DataFrame:
+    """Background activities behind each exchange component, from the central values.
+
+    For each baseline displaced/treatment edge and each symbiosis transport/extra edge of
+    exchange k with amount ``a`` and target t: the ``top`` activities j of
+    ``system.contributions(t)``; ``share`` = share of j in the unit score of t, ``score`` =
+    ``a · g_j`` (that part of the component, in the method's unit).
+    """
+    if top <= 0:
+        return empty_table("contributions")
+    units = dict(zip(system.methods, system.method_units, strict=True))
+    amounts = plan.edge_amounts()
+    cache: dict[tuple[str, str], pd.DataFrame] = {}
+    rows = []
+    for edge, amount in zip(plan.edges, amounts, strict=True):
+        wanted = (edge.scenario == "baseline" and edge.component in ("displaced", "treatment")) or (
+            edge.scenario == "symbiosis" and edge.component in ("transport", "extra")
+        )
+        if not wanted or edge.exchange_id is None:
+            continue
+        if edge.target not in cache:
+            cache[edge.target] = system.contributions(edge.target, top=top)
+        for rec in cache[edge.target].to_dict("records"):
+            rows.append({
+                "exchange": edge.exchange_id, "component": edge.component,
+                "target": edge.label, "method": method_label(rec["method"]),
+                "unit": units[tuple(rec["method"])], "rank": int(rec["rank"]),
+                "activity": rec["name"], "database": rec["database"], "code": rec["code"],
+                "score": amount * float(rec["score"]), "share": float(rec["share"]),
+            })  # fmt: skip
+    return pd.DataFrame(rows, columns=empty_table("contributions").columns)
+
+
+def sensitivity_table(
+    plan: ForegroundPlan, system: LcaSystem, method_index: int, seed: int
+) -> pd.DataFrame:
+    """Tornado (all parameters) and Sobol indices (top 5) of the avoided total, long form."""
+    from lcasym.calc.sensitivity import global_sensitivity, tornado
+
+    label = method_label(system.methods[method_index])
+    measures = ["value", "low", "high", "result_low", "result_high", "swing", "rank"]
+    frames = [_long_sens(tornado(plan, system, method_index=method_index), "tornado", label,
+                         measures)]  # fmt: skip
+    try:
+        sobol = global_sensitivity(plan, system, method_index=method_index, seed=seed)
+        frames.append(_long_sens(sobol, "sobol", label, ["S1", "S1_conf", "ST", "ST_conf"]))
+    except CalculationError as exc:
+        log.warning("global sensitivity skipped: %s", exc)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _long_sens(frame: pd.DataFrame, analysis: str, method: str, measures: list[str]):
+    long = frame.melt(id_vars=["parameter"], value_vars=measures, var_name="measure")
+    return long.assign(analysis=analysis, method=method)[
+        ["analysis", "method", "parameter", "measure", "value"]
+    ]
