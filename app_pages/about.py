@@ -23,7 +23,7 @@ lcasym compares two scenarios for the same yearly outputs of the network's firms
 
 For each exchange: **net benefit = displaced product + avoided treatment − extra burdens**,
 where the displaced quantity is *amount × substitution ratio × displacement factor*. The
-network's **avoided impact = baseline − symbiosis** = the sum of the exchanges' net
+network's **avoided impact = reference − with exchanges** = the sum of the exchanges' net
 benefits; it is never clipped at zero, so an exchange that costs more than it saves shows
 as a burden.
 

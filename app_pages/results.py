@@ -104,7 +104,8 @@ for col, fig in zip(st.columns(len(figures)), figures, strict=True):
 st.info(
     "**Avoided emissions are reported separately from scope 1, 2 and 3 inventories and are "
     "never netted against them** (WBCSD 2023, *Guidance on Avoided Emissions*). They compare "
-    "the symbiosis with a reference in which each firm runs alone.",
+    "the network with its exchanges against a reference without them (the displaced products "
+    "and treatments bought and done instead).",
     icon=":material/info:",
 )
 
@@ -122,7 +123,7 @@ tab_cat, tab_ex, tab_fac, tab_sdg = st.tabs(
 
 with tab_cat:
     st.caption(
-        "Avoided = baseline (each firm alone) − symbiosis; positive = benefit. "
+        "Avoided = reference (without the exchanges) − with the exchanges; positive = benefit. "
         f"{len(methods)} impact categories."
     )
     zero = set(prov.get("methods_all_zero") or [])
@@ -200,8 +201,8 @@ with tab_fac:
         st.caption(
             f"Credit of each facility under the **{rule}** rule ({unit}/yr): "
             f"{app_support.CREDITING_RULES.get(rule, '')}. Credits add up to the network "
-            "total. *Own baseline* / *own symbiosis*: the facility's own inventory (inputs "
-            "that do not change with the symbiosis), shown apart and never netted against "
+            "total. *Own inventory*: the facility's own inputs (the same with and without the "
+            "exchanges), shown apart and never netted against "
             "its credit."
         )
         if rule == "network":
@@ -234,7 +235,8 @@ with tab_fac:
 
 with tab_sdg:
     st.caption(
-        "Each SDG target linked to a result, with the baseline, symbiosis and difference. "
+        "Each SDG target linked to a result, with the reference, with-exchanges value and "
+        "difference. "
         "lcasym's mapping (lcasym/data/sdg_mapping.yaml) follows the UNEP Life Cycle SDG "
         "Screening idea; a contribution is not the achievement of a target."
     )

@@ -47,8 +47,8 @@ def test_plain_bw2calc_gives_the_reported_numbers(bw_scratch_project, tiny):
     result = calculate(tiny, methods=[GWP], project=bw_scratch_project.project)
     row = result.totals.set_index("method").iloc[0]
     # Same matrices, same numbers: lcasym's engine equals plain bw2calc to 1e-9.
-    assert row["baseline"] == pytest.approx(base, rel=1e-9)
-    assert row["symbiosis"] == pytest.approx(sym, rel=1e-9)
+    assert row["reference"] == pytest.approx(base, rel=1e-9)
+    assert row["with_exchanges"] == pytest.approx(sym, rel=1e-9)
 
     # Per exchange: baseline − symbiosis of its sides equals lcasym's net for it.
     nets = result.exchanges.set_index("exchange")["net"]

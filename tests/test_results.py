@@ -129,8 +129,10 @@ def row(frame, **where):
 def test_totals_hand_values():
     t = build().totals
     gwp, water = row(t, method=GWP), row(t, method=WATER)
-    assert (gwp.baseline, gwp.symbiosis, gwp.avoided) == pytest.approx((4320, 400, 3920))
-    assert (water.baseline, water.symbiosis, water.avoided) == pytest.approx((107.45, 0.35, 107.1))
+    assert (gwp.reference, gwp.with_exchanges, gwp.avoided) == pytest.approx((4320, 400, 3920))
+    assert (water.reference, water.with_exchanges, water.avoided) == pytest.approx(
+        (107.45, 0.35, 107.1)
+    )
     assert gwp.unit == "kg CO2-Eq"
 
 
@@ -164,7 +166,7 @@ def test_facility_credits_kept_apart_from_own_inventory():
     pb = row(fac, facility="PB", method=GWP)
     # credit D − E = 900; own inventory 300 in both scenarios, not netted into the credit
     assert pb.credit == pytest.approx(900)
-    assert (pb.own_baseline, pb.own_symbiosis) == pytest.approx((300, 300))
+    assert pb.own_inventory == pytest.approx(300)
     assert row(fac, facility="PP", method=GWP).credit == pytest.approx(500)
     assert row(fac, facility="FF", method=GWP).credit == pytest.approx(2520)
 
@@ -182,7 +184,7 @@ def test_network_rule_has_one_pseudo_facility():
     fac = build("network").facilities
     net = row(fac, facility="network", method=GWP)
     assert net.credit == pytest.approx(3920)
-    assert net.own_baseline == pytest.approx(300)
+    assert net.own_inventory == pytest.approx(300)
     assert fac[fac.facility == "PB"].credit.isna().all()
 
 
@@ -241,10 +243,10 @@ def test_long_frame_holds_every_number():
         & (long.quantity == "credit")
     ]
     assert hit.value.iloc[0] == pytest.approx(900)
-    # 2 methods × 3 totals + 2 exchanges × 2 methods × 7 columns + 3 facilities × 2 × 3 ...
+    # 2 methods × 3 totals + 2 exchanges × 2 methods × 10 columns + 3 facilities × 2 × 2
     assert (long.section == "totals").sum() == 6
-    assert (long.section == "exchanges").sum() == 28
-    assert (long.section == "facilities").sum() == 18
+    assert (long.section == "exchanges").sum() == 40
+    assert (long.section == "facilities").sum() == 12
 
 
 def test_json_dict_keys_and_plain_values():

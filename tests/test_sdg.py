@@ -21,7 +21,7 @@ EF_WATER = (
 
 
 def totals(*rows) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["method", "unit", "baseline", "symbiosis"])
+    return pd.DataFrame(rows, columns=["method", "unit", "reference", "with_exchanges"])
 
 
 INDICATORS = pd.DataFrame(
@@ -68,7 +68,7 @@ def test_lcia_row_contribution_is_baseline_minus_symbiosis():
     table = sdg_table(t, INDICATORS)
     row = table[table["id"] == "13.2-gwp"].iloc[0]
     # 4320 − 400 = 3920 kg CO2-Eq
-    assert (row.baseline, row.symbiosis, row.contribution) == (4320.0, 400.0, 3920.0)
+    assert (row.reference, row.with_exchanges, row.contribution) == (4320.0, 400.0, 3920.0)
     assert row.statement == "contributes to target 13.2"
     assert row.indicator == EF_GWP and row.unit == "kg CO2-Eq" and row.status == "ok"
     assert row.colour == "#3F7E44"
@@ -91,11 +91,11 @@ def test_ratios_per_value_added():
     table = sdg_table(t, INDICATORS, value_added=va, currency="EUR").set_index("id")
     # 9.4.1-style: 4000/2000 = 2.0 and 1000/2000 = 0.5 kg CO2-Eq/EUR; contribution 1.5
     r = table.loc["9.4-co2-va"]
-    assert (r.baseline, r.symbiosis, r.contribution) == pytest.approx((2.0, 0.5, 1.5))
+    assert (r.reference, r.with_exchanges, r.contribution) == pytest.approx((2.0, 0.5, 1.5))
     assert r.unit == "kg CO2-Eq / EUR"
     # 6.4.1-style: 2000/50 = 40 and 2000/40 = 50 EUR per m3 deprived; efficiency +10
     r = table.loc["6.4-water-va"]
-    assert (r.baseline, r.symbiosis, r.contribution) == pytest.approx((40.0, 50.0, 10.0))
+    assert (r.reference, r.with_exchanges, r.contribution) == pytest.approx((40.0, 50.0, 10.0))
     assert r.unit == "EUR / m3 world eq. deprived"
 
 

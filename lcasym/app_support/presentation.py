@@ -67,7 +67,8 @@ def headline_figures(result: Any) -> list[Figure]:
             float(head["avoided"]) * scale,
             f"{unit}/yr",
             note,
-            f"Baseline − symbiosis, {category} {indicator} ({family}).",
+            f"Reference (without the exchanges) − with the exchanges, {category} {indicator} "
+            f"({family}).",
         )
     ]
     waste, wu = _indicator(result, "waste_diverted")
@@ -124,18 +125,18 @@ def headline_figures(result: Any) -> list[Figure]:
 
 
 def impact_table(result: Any) -> pd.DataFrame:
-    """Baseline, symbiosis and avoided per impact category, formatted for reading."""
+    """Reference, with-exchanges and avoided per impact category, formatted for reading."""
     rows = []
     for rec in result.totals.to_dict("records"):
         family, category, indicator = method_parts(rec["method"])
-        base, sym, avoided = (float(rec[k]) for k in ("baseline", "symbiosis", "avoided"))
+        base, sym, avoided = (float(rec[k]) for k in ("reference", "with_exchanges", "avoided"))
         change = 100 * avoided / base if base else math.nan
         rows.append(
             {
                 "impact category": category[:1].upper() + category[1:],
                 "unit": rec["unit"],
-                "baseline": format_number(base),
-                "symbiosis": format_number(sym),
+                "reference": format_number(base),
+                "with exchanges": format_number(sym),
                 "avoided": format_number(avoided),
                 "avoided %": "–" if math.isnan(change) else f"{change:,.1f} %",
                 "indicator": indicator,
@@ -249,8 +250,7 @@ def facility_table(result: Any, method: str) -> pd.DataFrame:
             row["P95"] = float(unc.at[rec["facility"], "P95"]) * scale
         row.update(
             {
-                "own baseline": rec["own_baseline"] * scale,
-                "own symbiosis": rec["own_symbiosis"] * scale,
+                "own inventory": rec["own_inventory"] * scale,
                 "unit": unit,
                 "rule": rec["rule"],
             }
@@ -276,10 +276,10 @@ def _sdg_statement(rec: Mapping[str, Any]) -> str:
     text = f"**{rec['statement']}**"
     what = _md(rec["indicator_description"])
     detail = format_quantity(float(value) * scale, unit)
-    if not _is_missing(rec["baseline"]) and not _is_missing(rec["symbiosis"]):
+    if not _is_missing(rec["reference"]) and not _is_missing(rec["with_exchanges"]):
         detail += (
-            f" (baseline {format_number(rec['baseline'] * scale)} → symbiosis "
-            f"{format_number(rec['symbiosis'] * scale)})"
+            f" (reference {format_number(rec['reference'] * scale)} → with exchanges "
+            f"{format_number(rec['with_exchanges'] * scale)})"
         )
     return f"{text} ({rec['un_indicator']} {what}): {_md(detail)}"
 
@@ -288,7 +288,7 @@ def sdg_goals(result: Any) -> list[SdgGoal]:
     """SDG goals with at least one assessed link, lowest goal number first.
 
     Statements are markdown: ``**contributes to target 13.2** (13.2.2 ...): value unit
-    (baseline → symbiosis)``.
+    (reference → with exchanges)``.
     """
     sdg = result.sdg
     goals = []

@@ -59,8 +59,8 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
         f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
         f"crediting: {prov.get('crediting_rule')}, method: {head['method']}",
         line,
-        f"baseline {_number(head['baseline'] * scale)}, "
-        f"symbiosis {_number(head['symbiosis'] * scale)} {unit}",
+        f"reference (without the exchanges) {_number(head['reference'] * scale)}, "
+        f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}",
     ]
     best = result.top_exchanges(head["method"], n=top)
     if not best.empty:

@@ -52,6 +52,7 @@ def assemble_result(
     seed: int = DEFAULT_SEED,
     mapping: Mapping[str, Any] | None = None,
     provenance: Mapping[str, Any] | None = None,
+    flags: pd.DataFrame | None = None,
 ) -> SymbiosisResult:
     """Build the result from component scores (pure: no Brightway).
 
@@ -71,14 +72,16 @@ def assemble_result(
         uncertainty = uncertainty_table(
             methods=scores.methods, units=units, avoided=mc.avoided, seed=mc.seed,
             exchange_ids=mc.exchange_ids, exchange_net=mc.exchange_net, credits=credits,
+            central=central_values(tables),
         )  # fmt: skip
     totals = tables["totals"]
-    zero = totals[(totals["baseline"] == 0) & (totals["symbiosis"] == 0)]["method"]
+    zero = totals[(totals["reference"] == 0) & (totals["with_exchanges"] == 0)]["method"]
     prov = {"crediting_rule": crediting, "seed": seed, "draws": 0 if mc is None else mc.draws,
             "methods_all_zero": list(zero)}  # fmt: skip
     prov.update(provenance or {})
     return SymbiosisResult(
         **tables,
+        flags=flags if flags is not None else empty_table("flags"),
         contributions=contributions if contributions is not None else empty_table("contributions"),
         indicators=indicators,
         sdg=sdg,
@@ -86,3 +89,14 @@ def assemble_result(
         sensitivity=sensitivity if sensitivity is not None else empty_table("sensitivity"),
         provenance=prov,
     )
+
+
+def central_values(tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], list[float]]:
+    """Deterministic values per ``(entity, quantity)``, one per method in table order."""
+    out: dict[tuple[str, str], list[float]] = {}
+    out[("network", "avoided")] = [float(v) for v in tables["totals"]["avoided"]]
+    for xid, grp in tables["exchanges"].groupby("exchange", sort=False):
+        out[(str(xid), "net")] = [float(v) for v in grp["net"]]
+    for fid, grp in tables["facilities"].groupby("facility", sort=False):
+        out[(str(fid), "credit")] = [float(v) for v in grp["credit"]]
+    return out

@@ -4,10 +4,12 @@
 the way in and on every access, so no caller can change another's view) and a provenance
 dict. The PDF report, the Streamlit app, the CLI and researchers' scripts all read it.
 
-Sign convention everywhere: ``avoided = baseline − symbiosis``; positive = benefit; never
-clipped. Facility credits (attribution of avoided emissions, WBCSD 2023) are kept apart
-from each facility's own inventory (``own_baseline``, ``own_symbiosis``) and never netted
-against it.
+Sign convention everywhere: ``avoided = reference − with_exchanges``; positive = benefit;
+never clipped. ``reference`` is the foreground *without* the exchanges (what the displaced
+products and treatments emit, plus the facilities' own inventories when given), not "each
+firm's whole footprint". Facility credits (attribution of avoided emissions, WBCSD 2023)
+are kept apart from each facility's own inventory (``own_inventory``) and never netted
+against it. The column contract of every table is in ``docs/results.md``.
 """
 
 from __future__ import annotations
@@ -34,15 +36,22 @@ class SymbiosisResult:
     Attributes
     ----------
     totals
-        Per method: ``method, unit, baseline, symbiosis, avoided``.
+        Per method: ``reference`` (without the exchanges), ``with_exchanges``,
+        ``avoided = reference − with_exchanges``, ``relative_reduction`` (only when every
+        facility's own inventory is given, else NaN) and ``coverage`` (``covered``,
+        ``partial``, ``not covered``: whether the background data cover the category).
     exchanges
         Per exchange and method: ``displaced`` (D), ``treatment`` (W), ``gross = D + W``,
-        ``extra`` (E), ``net = D + W − E``, and the ``supplier_credit`` /
-        ``receiver_credit`` under the crediting rule.
+        ``extra`` (E), ``forgone`` (F, output the supplier gives up), ``net = D + W − E −
+        F``, ``direct`` / ``upstream`` (the part of the gross credit at the partners' own
+        sites / elsewhere; NaN when the background cannot tell), the ``supplier_credit`` /
+        ``receiver_credit`` under the crediting rule, and ``coverage``.
     facilities
         Per facility and method: ``credit`` under ``rule`` (NaN for the ``network`` rule,
         whose pseudo-facility ``"network"`` holds the total), and the facility's own
-        inventory ``own_baseline`` / ``own_symbiosis`` (kept apart, never netted).
+        inventory ``own_inventory`` (the same in both scenarios; kept apart, never netted).
+    credits_by_rule
+        Each facility's credit under every splitting rule, side by side.
     contributions
         Per exchange component: background activities driving its score (``share`` of the
         unit score of the ``target`` activity; ``score`` = that part of the component).
@@ -53,6 +62,10 @@ class SymbiosisResult:
         Monte Carlo statistics (empty when ``draws == 0``).
     sensitivity
         Tornado / global sensitivity results (empty unless asked for).
+    flags
+        What a reader must know before repeating a number: one row per flag (``entity``,
+        ``method``, ``flag``, ``detail``), e.g. placeholders, categories not covered,
+        data-vintage mismatches, no uncertainty data.
     provenance
         Versions, background, methods, crediting rule, seed, draws, date, network.
     """
@@ -60,11 +73,13 @@ class SymbiosisResult:
     totals: pd.DataFrame
     exchanges: pd.DataFrame
     facilities: pd.DataFrame
+    credits_by_rule: pd.DataFrame = field(default_factory=lambda: empty_table("credits_by_rule"))
     contributions: pd.DataFrame = field(default_factory=lambda: empty_table("contributions"))
     indicators: pd.DataFrame = field(default_factory=lambda: empty_table("indicators"))
     sdg: pd.DataFrame = field(default_factory=lambda: empty_table("sdg"))
     uncertainty: pd.DataFrame = field(default_factory=lambda: empty_table("uncertainty"))
     sensitivity: pd.DataFrame = field(default_factory=lambda: empty_table("sensitivity"))
+    flags: pd.DataFrame = field(default_factory=lambda: empty_table("flags"))
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -99,19 +114,23 @@ class SymbiosisResult:
         return list(self.totals["method"])
 
     def headline(self, method: str | None = None) -> dict[str, Any]:
-        """Avoided total of one method, with its P5–P95 when draws were made.
+        """Avoided total of one method, with its P5/P50/P95 when there is uncertainty.
 
-        The default method is the provenance's ``headline_method``.
+        The default method is the provenance's ``headline_method``. Keys: ``method``,
+        ``unit``, ``reference``, ``with_exchanges``, ``avoided``, ``coverage``, ``P5``,
+        ``P50``, ``P95`` (None without uncertainty data) and ``outside_interval``.
         """
         method = method or self.provenance.get("headline_method") or self.methods[0]
         row = self.totals[self.totals["method"] == method]
         if row.empty:
             raise KeyError(f"method {method!r} not in this result")
-        out = {k: row.iloc[0][k] for k in ("method", "unit", "baseline", "symbiosis", "avoided")}
+        keys = ("method", "unit", "reference", "with_exchanges", "avoided", "coverage")
+        out = {k: row.iloc[0][k] for k in keys}
         unc = self.uncertainty
         hit = unc[(unc["entity"] == "network") & (unc["method"] == method)]
-        out["P5"] = float(hit["P5"].iloc[0]) if not hit.empty else None
-        out["P95"] = float(hit["P95"].iloc[0]) if not hit.empty else None
+        for q in ("P5", "P50", "P95"):
+            out[q] = float(hit[q].iloc[0]) if not hit.empty else None
+        out["outside_interval"] = bool(hit["outside_interval"].iloc[0]) if not hit.empty else False
         return out
 
     def top_exchanges(self, method: str | None = None, n: int = 5) -> pd.DataFrame:
@@ -131,18 +150,19 @@ class SymbiosisResult:
         facility, indicator or SDG target, ``quantity`` the column it was in).
         """
         parts = [
-            _melt(self.totals, "totals", "network", ["baseline", "symbiosis", "avoided"]),
+            _melt(self.totals, "totals", "network", ["reference", "with_exchanges", "avoided"]),
             _melt(self.exchanges, "exchanges", "exchange",
-                  ["displaced", "treatment", "gross", "extra", "net", "supplier_credit",
-                   "receiver_credit"], detail=("supplier", "receiver", "kind")),
+                  ["displaced", "treatment", "gross", "extra", "forgone", "net", "direct",
+                   "upstream", "supplier_credit", "receiver_credit"],
+                  detail=("supplier", "receiver", "kind")),
             _melt(self.facilities, "facilities", "facility",
-                  ["credit", "own_baseline", "own_symbiosis"], detail=("rule",)),
+                  ["credit", "own_inventory"], detail=("rule",)),
             _melt(self.contributions, "contributions", "exchange", ["score", "share"],
                   detail=("component", "target", "rank", "activity")),
             _melt(self.indicators.assign(method=""), "indicators", "entity", ["value"],
                   quantity_from="indicator", detail=("exchanges",)),
             _melt(self.sdg.rename(columns={"indicator": "method"}), "sdg", "target",
-                  ["baseline", "symbiosis", "contribution"], detail=("id", "statement")),
+                  ["reference", "with_exchanges", "contribution"], detail=("id", "statement")),
             _melt(self.uncertainty, "uncertainty", "entity",
                   ["P5", "P50", "P95", "mean", "sd", "probability_better"],
                   detail=("quantity", "draws", "seed")),

@@ -3,13 +3,14 @@
 The links live in ``lcasym/data/sdg_mapping.yaml`` (one row per link, with rationale and
 source); a user file with the same layout can replace it. Each row gives, for its target:
 
-- LCIA rows: ``baseline``, ``symbiosis`` and ``contribution = baseline − symbiosis``
+- LCIA rows: ``reference`` (without the exchanges), ``with_exchanges`` and
+  ``contribution = reference − with_exchanges``
   (positive = less pressure, the same sign as the avoided total);
 - ratio rows (``per_value_added``, 9.4.1 / 7.3.1 style): ``x / VA`` for both scenarios,
-  ``contribution = baseline − symbiosis``; (``value_added_per``, 6.4.1 style): ``VA / x``,
-  ``contribution = symbiosis − baseline`` (efficiency rises). ``VA`` is the value added of
-  all facilities, used only when every facility declares it (a partial sum would not match
-  the network-wide LCIA totals);
+  ``contribution = reference − with_exchanges``; (``value_added_per``, 6.4.1 style):
+  ``VA / x``, ``contribution = with_exchanges − reference`` (efficiency rises). ``VA`` is the
+  value added of all facilities, used only when every facility declares it (a partial sum
+  would not match the network-wide LCIA totals);
 - inventory / programme rows: ``contribution`` = the indicator (no scenario values).
 
 Wording: "contributes to target X.Y" (positive), "adds pressure on target X.Y" (negative),
@@ -38,7 +39,7 @@ _REQUIRED = ("id", "goal", "target", "un_indicator", "indicator_description", "b
              "rationale", "source")  # fmt: skip
 COLUMNS = [
     "id", "goal", "goal_name", "colour", "target", "un_indicator", "indicator_description",
-    "basis", "indicator", "unit", "baseline", "symbiosis", "contribution", "statement",
+    "basis", "indicator", "unit", "reference", "with_exchanges", "contribution", "statement",
     "status", "rationale", "source",
 ]  # fmt: skip
 
@@ -130,11 +131,11 @@ def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
     if label is None:
         return {**out, "status": "not calculated: method not in the results"}
     hit = totals[totals["method"] == label].iloc[0]
-    base, sym, unit = float(hit["baseline"]), float(hit["symbiosis"]), str(hit["unit"])
+    base, sym, unit = float(hit["reference"]), float(hit["with_exchanges"]), str(hit["unit"])
     out.update(indicator=label, unit=unit, status="ok")
     ratio = row.get("ratio")
     if ratio is None:
-        return {**out, "baseline": base, "symbiosis": sym, "contribution": base - sym}
+        return {**out, "reference": base, "with_exchanges": sym, "contribution": base - sym}
     if va is None:
         return {**out, "status": "not calculated: value added not given for every facility"}
     if ratio == "per_value_added":
@@ -142,8 +143,8 @@ def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
         return {
             **out,
             "unit": f"{unit} / {currency}",
-            "baseline": b,
-            "symbiosis": s,
+            "reference": b,
+            "with_exchanges": s,
             "contribution": b - s,
         }
     b = va / base if base else math.nan
@@ -151,8 +152,8 @@ def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
     return {
         **out,
         "unit": f"{currency} / {unit}",
-        "baseline": b,
-        "symbiosis": s,
+        "reference": b,
+        "with_exchanges": s,
         "contribution": s - b,
     }
 
@@ -170,8 +171,8 @@ def sdg_table(
     Parameters
     ----------
     totals
-        Columns ``method`` (label, see :func:`method_label`), ``unit``, ``baseline``,
-        ``symbiosis`` (the result's ``totals`` table).
+        Columns ``method`` (label, see :func:`method_label`), ``unit``, ``reference``,
+        ``with_exchanges`` (the result's ``totals`` table).
     indicators
         The table of :func:`lcasym.results.indicators.compute_indicators`.
     value_added
@@ -200,8 +201,8 @@ def sdg_table(
             goal=goal,
             goal_name=goals[goal]["name"],
             colour=goals[goal]["colour"],
-            baseline=math.nan,
-            symbiosis=math.nan,
+            reference=math.nan,
+            with_exchanges=math.nan,
             contribution=math.nan,
         )
         if row["basis"] == "lcia":

@@ -2,8 +2,8 @@
 
 ``score_tables`` turns :class:`~lcasym.calc.evaluate.ComponentScores` (central values) into
 the ``totals``, ``exchanges`` and ``facilities`` tables; ``uncertainty_table`` turns Monte
-Carlo draws into P5/P50/P95 statistics. Sign convention: ``avoided = baseline − symbiosis``,
-positive = benefit, never clipped.
+Carlo draws into P5/P50/P95 statistics. Sign convention: ``avoided = reference −
+with_exchanges``, positive = benefit, never clipped.
 """
 
 from __future__ import annotations
@@ -17,22 +17,24 @@ import pandas as pd
 
 from lcasym.background.methods import method_label
 from lcasym.network.model import Exchange, SymbiosisNetwork
-from lcasym.results.crediting import CreditShares, allocate
+from lcasym.results.crediting import NETWORK, RULES, CreditShares, allocate
 
 if TYPE_CHECKING:
     from lcasym.calc.evaluate import ComponentScores
 
 #: Column layout of every table (empty tables keep these columns).
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "totals": ["method", "unit", "baseline", "symbiosis", "avoided"],
+    "totals": [
+        "method", "family", "category", "indicator", "unit", "reference", "with_exchanges",
+        "avoided", "relative_reduction", "coverage",
+    ],
     "exchanges": [
-        "exchange", "supplier", "receiver", "kind", "flow", "method", "unit", "displaced",
-        "treatment", "gross", "extra", "net", "supplier_credit", "receiver_credit",
-        "extra_bearer",
+        "exchange", "supplier", "receiver", "kind", "flow", "status", "method", "unit",
+        "displaced", "treatment", "gross", "extra", "forgone", "net", "direct", "upstream",
+        "supplier_credit", "receiver_credit", "extra_bearer", "coverage",
     ],
-    "facilities": [
-        "facility", "name", "method", "unit", "credit", "rule", "own_baseline", "own_symbiosis",
-    ],
+    "facilities": ["facility", "name", "method", "unit", "credit", "rule", "own_inventory"],
+    "credits_by_rule": ["facility", "name", "method", "unit", "rule", "credit"],
     "contributions": [
         "exchange", "component", "target", "method", "unit", "rank", "activity", "database",
         "code", "score", "share",
@@ -40,14 +42,15 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "indicators": ["indicator", "entity", "unit", "value", "exchanges", "description"],
     "sdg": [
         "id", "goal", "goal_name", "colour", "target", "un_indicator", "indicator_description",
-        "basis", "indicator", "unit", "baseline", "symbiosis", "contribution", "statement",
+        "basis", "indicator", "unit", "reference", "with_exchanges", "contribution", "statement",
         "status", "rationale", "source",
     ],
     "uncertainty": [
-        "entity", "quantity", "method", "unit", "P5", "P50", "P95", "mean", "sd",
-        "probability_better", "draws", "seed",
+        "entity", "quantity", "method", "unit", "deterministic", "P5", "P50", "P95", "mean",
+        "sd", "probability_better", "outside_interval", "draws", "seed",
     ],
     "sensitivity": ["analysis", "method", "parameter", "measure", "value"],
+    "flags": ["entity", "method", "flag", "detail"],
 }  # fmt: skip
 TABLES = tuple(TABLE_COLUMNS)
 LONG_COLUMNS = ["section", "entity", "method", "unit", "quantity", "value", "detail"]
@@ -89,6 +92,24 @@ def allocate_scores(
     )
 
 
+def method_parts(method: Sequence[str]) -> tuple[str, str, str]:
+    """``(family, category, indicator)`` of a method key (extra parts join the indicator)."""
+    parts = [str(p) for p in method]
+    parts += [""] * (3 - len(parts))
+    return parts[0], parts[1], " | ".join(parts[2:])
+
+
+def relative_reduction(network: SymbiosisNetwork, reference: float, avoided: float) -> float:
+    """``avoided / reference`` when every facility's own inventory is given, else NaN.
+
+    Without facility inventories the reference holds only the displaced products and
+    treatments, so a ratio would read as a cut of the park's emissions that it is not.
+    """
+    if not network.facilities or any(not f.inventory for f in network.facilities):
+        return math.nan
+    return avoided / reference if reference else math.nan
+
+
 def score_tables(
     network: SymbiosisNetwork,
     scores: ComponentScores,
@@ -97,35 +118,48 @@ def score_tables(
     rule: str,
     cff_defaults: Mapping[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``totals``, ``exchanges`` and ``facilities`` of the first draw of ``scores``.
+    """``totals``, ``exchanges``, ``facilities`` and ``credits_by_rule`` of draw 0 of ``scores``.
 
     ``scores`` come from ``lcasym.calc.evaluate_plan`` (central values: one draw).
+    ``reference`` = the foreground without the exchanges (own inventories + displaced
+    products + avoided treatments), ``with_exchanges`` = own inventories + extras +
+    forgone output, ``avoided = reference − with_exchanges``.
     """
     labels = [method_label(m) for m in scores.methods]
-    base, sym, avoided = (
+    ref, wex, avoided = (
         scores.baseline_total[0],
         scores.symbiosis_total[0],
         scores.avoided_total[0],
     )
+    parts = [method_parts(m) for m in scores.methods]
     totals = pd.DataFrame(
-        {"method": labels, "unit": list(units), "baseline": base, "symbiosis": sym,
-         "avoided": avoided}
+        {"method": labels, "family": [p[0] for p in parts], "category": [p[1] for p in parts],
+         "indicator": [p[2] for p in parts], "unit": list(units), "reference": ref,
+         "with_exchanges": wex, "avoided": avoided,
+         "relative_reduction": [relative_reduction(network, r, a) for r, a in zip(ref, avoided,
+                                                                                 strict=True)],
+         "coverage": "not assessed"},
+        columns=TABLE_COLUMNS["totals"],
     )  # fmt: skip
     shares = allocate_scores(network, scores, rule, cff_defaults)
     split = rule != "network"
+    forgone = getattr(scores, "forgone", None)
     rows = []
     for k, ex in enumerate(_ordered(network, scores)):
         for m, label in enumerate(labels):
             d, w, e = (
                 float(a[0, k, m]) for a in (scores.displaced, scores.treatment, scores.extra)
             )
+            f = float(forgone[0, k, m]) if forgone is not None else 0.0
             rows.append({
                 "exchange": ex.id, "supplier": ex.supplier, "receiver": ex.receiver,
-                "kind": ex.kind.value, "flow": ex.flow, "method": label, "unit": units[m],
-                "displaced": d, "treatment": w, "gross": d + w, "extra": e, "net": d + w - e,
+                "kind": ex.kind.value, "flow": ex.flow, "status": ex.status.value,
+                "method": label, "unit": units[m], "displaced": d, "treatment": w,
+                "gross": d + w, "extra": e, "forgone": f, "net": d + w - e - f,
+                "direct": math.nan, "upstream": math.nan,
                 "supplier_credit": float(shares.supplier[0, k, m]) if split else math.nan,
                 "receiver_credit": float(shares.receiver[0, k, m]) if split else math.nan,
-                "extra_bearer": scores.extra_bearer[k] or "",
+                "extra_bearer": scores.extra_bearer[k] or "", "coverage": "not assessed",
             })  # fmt: skip
     exchanges = pd.DataFrame(rows, columns=TABLE_COLUMNS["exchanges"])
     own = {f: i for i, f in enumerate(scores.facility_ids)}
@@ -137,7 +171,7 @@ def score_tables(
             credit = float(shares.credits[0, i, m]) if split else math.nan
             rows.append({
                 "facility": f.id, "name": f.name, "method": label, "unit": units[m],
-                "credit": credit, "rule": rule, "own_baseline": o, "own_symbiosis": o,
+                "credit": credit, "rule": rule, "own_inventory": o,
             })  # fmt: skip
     if not split:
         for m, label in enumerate(labels):
@@ -145,10 +179,43 @@ def score_tables(
             rows.append({
                 "facility": "network", "name": network.network.name, "method": label,
                 "unit": units[m], "credit": float(shares.credits[0, 0, m]), "rule": rule,
-                "own_baseline": o, "own_symbiosis": o,
+                "own_inventory": o,
             })  # fmt: skip
     facilities = pd.DataFrame(rows, columns=TABLE_COLUMNS["facilities"])
-    return {"totals": totals, "exchanges": exchanges, "facilities": facilities}
+    return {
+        "totals": totals,
+        "exchanges": exchanges,
+        "facilities": facilities,
+        "credits_by_rule": credits_by_rule(network, scores, units=units, cff_defaults=cff_defaults),
+    }
+
+
+def credits_by_rule(
+    network: SymbiosisNetwork,
+    scores: ComponentScores,
+    *,
+    units: Sequence[str],
+    cff_defaults: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Each facility's credit (draw 0) under every splitting rule, side by side (long form).
+
+    The ``network`` rule does not split, so it is not listed; under every listed rule the
+    facilities' credits add up to the network's avoided total.
+    """
+    labels = [method_label(m) for m in scores.methods]
+    names = {f.id: f.name for f in network.facilities}
+    rows = []
+    for rule in RULES:
+        if rule == NETWORK:
+            continue
+        shares = allocate_scores(network, scores, rule, cff_defaults)
+        for i, fid in enumerate(shares.facility_ids):
+            for m, label in enumerate(labels):
+                rows.append({
+                    "facility": fid, "name": names.get(fid, fid), "method": label,
+                    "unit": units[m], "rule": rule, "credit": float(shares.credits[0, i, m]),
+                })  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS["credits_by_rule"])
 
 
 def _stats(values: np.ndarray) -> dict[str, float]:
@@ -168,11 +235,15 @@ def uncertainty_table(
     exchange_ids: Sequence[str] = (),
     exchange_net: np.ndarray | None = None,
     credits: CreditShares | None = None,
+    central: Mapping[tuple[str, str], Sequence[float]] | None = None,
 ) -> pd.DataFrame:
     """Monte Carlo statistics of the network, exchanges and facilities.
 
     ``avoided`` is (draws, n_methods); ``exchange_net`` (draws, n_exchanges, n_methods) and
-    the facility ``credits`` are added when given.
+    the facility ``credits`` are added when given. ``central`` maps ``(entity, quantity)``
+    to the deterministic values (one per method): they fill ``deterministic``, and
+    ``outside_interval`` is True where the deterministic value lies outside P5–P95 (a skewed
+    or truncated distribution: report P50 next to it).
 
     ``probability_better`` = P(value > 0), the share of draws where the symbiosis is better.
     """
@@ -183,10 +254,17 @@ def uncertainty_table(
         series += [(x, "net", exchange_net[:, k]) for k, x in enumerate(exchange_ids)]
     if credits is not None and credits.rule != "network":
         series += [(f, "credit", credits.credits[:, i]) for i, f in enumerate(credits.facility_ids)]
-    rows = [
-        {"entity": entity, "quantity": quantity, "method": label, "unit": units[m],
-         **_stats(values[:, m]), "draws": draws, "seed": seed}
-        for entity, quantity, values in series
-        for m, label in enumerate(labels)
-    ]  # fmt: skip
+    central = central or {}
+    rows = []
+    for entity, quantity, values in series:
+        det = central.get((entity, quantity))
+        for m, label in enumerate(labels):
+            stats = _stats(values[:, m])
+            value = float(det[m]) if det is not None else math.nan
+            outside = bool(math.isfinite(value) and not stats["P5"] <= value <= stats["P95"])
+            rows.append({
+                "entity": entity, "quantity": quantity, "method": label, "unit": units[m],
+                "deterministic": value, **stats, "outside_interval": outside, "draws": draws,
+                "seed": seed,
+            })  # fmt: skip
     return pd.DataFrame(rows, columns=TABLE_COLUMNS["uncertainty"])
