@@ -357,7 +357,7 @@ def _component_scores(cls, ids, methods, D, W, E):
         facility_ids=("power", "board", "greenhouse"),
         extra_bearer=("board", "greenhouse", "greenhouse"),
         receivers=("board", "greenhouse", "greenhouse"), suppliers=("power", None, None),
-        displaced=D, treatment=W, extra=E, transport=np.zeros_like(E),
+        displaced=D, treatment=W, extra=E, transport=np.zeros_like(E), forgone=np.zeros_like(E),
         own=np.zeros((1, 3, 1)),
     )  # fmt: skip
 

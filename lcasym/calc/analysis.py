@@ -34,7 +34,7 @@ def contribution_table(plan: ForegroundPlan, system: LcaSystem, *, top: int) -> 
     rows = []
     for edge, amount in zip(plan.edges, amounts, strict=True):
         wanted = (edge.scenario == "baseline" and edge.component in ("displaced", "treatment")) or (
-            edge.scenario == "symbiosis" and edge.component in ("transport", "extra")
+            edge.scenario == "symbiosis" and edge.component in ("transport", "extra", "forgone")
         )
         if not wanted or edge.exchange_id is None:
             continue

@@ -1,12 +1,13 @@
 """Evaluate a foreground plan for many parameter vectors as small dense products.
 
 Notation (``lcasym.inventory.plan``): for exchange k, ``D_k`` = displaced-product credit,
-``W_k`` = avoided treatment, ``E_k`` = transport + extra inputs; ``O_f`` = facility f's own
-inventory. Edge e has amount ``a_e = constant_e · Π_{j∈J_e} x_j`` and target t(e); with
+``W_k`` = avoided treatment, ``E_k`` = transport + extra inputs, ``F_k`` = the output the
+supplier gives up (forgone); ``O_f`` = facility f's own inventory. Edge e has amount ``a_e =
+constant_e · Π_{j∈J_e} x_j`` and target t(e); with
 ``λ`` the unit scores of the targets (``LcaSystem.scores_of``):
 
     D_k = Σ_{e: baseline, displaced, k}  sign_e a_e λ_t(e)     (W_k, E_k, O_f alike)
-    baseline = ΣO + Σ(D + W),   symbiosis = ΣO + ΣE,   avoided = Σ(D + W − E)
+    baseline = ΣO + Σ(D + W),   symbiosis = ΣO + Σ(E + F),   avoided = Σ(D + W − E − F)
 
 Edges sharing a parameter product ``J`` form a group g with ``p_g = Π_{j∈J} x_j``, so for
 draws ``X`` (n_draws × n_params) every component is one matrix product
@@ -32,7 +33,7 @@ from lcasym.errors import CalculationError
 from lcasym.inventory.plan import ForegroundPlan
 
 Key = tuple[str, str]
-SLOTS = ("displaced", "treatment", "extra", "transport", "own")
+SLOTS = ("displaced", "treatment", "extra", "transport", "forgone", "own")
 
 
 class ScoreSource(Protocol):
@@ -65,8 +66,9 @@ class UnitScores:
 class ComponentScores:
     """Scores of every component, per draw and method.
 
-    ``displaced``, ``treatment``, ``extra`` (transport + extra inputs) and ``transport``
-    (the transport part of ``extra``) are (n_draws, n_exchanges, n_methods); ``own`` is
+    ``displaced``, ``treatment``, ``extra`` (transport + extra inputs), ``transport``
+    (the transport part of ``extra``) and ``forgone`` (output the supplier gives up) are
+    (n_draws, n_exchanges, n_methods); ``own`` is
     (n_draws, n_facilities, n_methods). ``extra_bearer[k]`` is the facility bearing
     exchange k's extra burdens; ``receivers``/``suppliers`` the facility of its displaced
     credit / avoided treatment (``None`` when the exchange has none).
@@ -82,6 +84,7 @@ class ComponentScores:
     treatment: np.ndarray
     extra: np.ndarray
     transport: np.ndarray
+    forgone: np.ndarray
     own: np.ndarray
 
     @property
@@ -96,8 +99,13 @@ class ComponentScores:
 
     @property
     def exchange_net(self) -> np.ndarray:
-        """``D_k + W_k − E_k`` (n_draws, n_exchanges, n_methods); negative = net burden."""
-        return self.displaced + self.treatment - self.extra
+        """``D_k + W_k − E_k − F_k`` (n_draws, n_exchanges, n_methods); negative = burden."""
+        return self.displaced + self.treatment - self.extra - self.forgone
+
+    @property
+    def exchange_costs(self) -> np.ndarray:
+        """``E_k + F_k``: what making the exchange costs (follows the displaced credit)."""
+        return self.extra + self.forgone
 
     @property
     def baseline_total(self) -> np.ndarray:
@@ -106,12 +114,12 @@ class ComponentScores:
 
     @property
     def symbiosis_total(self) -> np.ndarray:
-        """``ΣO + ΣE`` (n_draws, n_methods)."""
-        return self.own.sum(axis=1) + self.extra.sum(axis=1)
+        """``ΣO + Σ(E + F)`` (n_draws, n_methods)."""
+        return self.own.sum(axis=1) + self.exchange_costs.sum(axis=1)
 
     @property
     def avoided_total(self) -> np.ndarray:
-        """``Σ(D + W − E)`` = baseline − symbiosis (n_draws, n_methods)."""
+        """``Σ(D + W − E − F)`` = baseline − symbiosis (n_draws, n_methods)."""
         return self.exchange_net.sum(axis=1)
 
 
@@ -119,7 +127,7 @@ class ComponentScores:
 class CompiledPlan:
     """A plan reduced to index arrays: groups of parameter products and slots.
 
-    Slot layout: ``[D_1..D_K, W_1..W_K, E_1..E_K, T_1..T_K, O_1..O_F]``.
+    Slot layout: ``[D_1..D_K, W_1..W_K, E_1..E_K, T_1..T_K, F_1..F_K, O_1..O_n]``.
     """
 
     parameter_names: tuple[str, ...]
@@ -137,8 +145,8 @@ class CompiledPlan:
 
     @property
     def n_slots(self) -> int:
-        """Number of component slots (4 per exchange + 1 per facility)."""
-        return 4 * len(self.exchange_ids) + len(self.facility_ids)
+        """Number of component slots (5 per exchange + 1 per facility)."""
+        return 5 * len(self.exchange_ids) + len(self.facility_ids)
 
     def coefficients(self, target_scores: np.ndarray) -> np.ndarray:
         """``K`` (n_groups, n_slots, n_methods) from the targets' unit scores."""
@@ -154,8 +162,8 @@ class CompiledPlan:
         """(n_groups, 3, n_methods): baseline, symbiosis, avoided coefficients from ``K``."""
         n = len(self.exchange_ids)
         d, w, e = k[:, :n].sum(1), k[:, n : 2 * n].sum(1), k[:, 2 * n : 3 * n].sum(1)
-        o = k[:, 4 * n :].sum(1)
-        return np.stack([o + d + w, o + e, d + w - e], axis=1)
+        f, o = k[:, 4 * n : 5 * n].sum(1), k[:, 5 * n :].sum(1)
+        return np.stack([o + d + w, o + e + f, d + w - e - f], axis=1)
 
     def target_coefficients(self) -> np.ndarray:
         """(n_groups, n_targets, 3): demand on each target of baseline, symbiosis, avoided.
@@ -168,7 +176,8 @@ class CompiledPlan:
         weights = np.zeros((self.n_slots, 3))
         weights[:n] = weights[n : 2 * n] = (1.0, 0.0, 1.0)  # D, W
         weights[2 * n : 3 * n] = (0.0, 1.0, -1.0)  # E
-        weights[4 * n :] = (1.0, 1.0, 0.0)  # own
+        weights[4 * n : 5 * n] = (0.0, 1.0, -1.0)  # F
+        weights[5 * n :] = (1.0, 1.0, 0.0)  # own
         np.add.at(
             out,
             (self.edge_group, self.edge_target),
@@ -203,7 +212,8 @@ class CompiledPlan:
             s[:, n : 2 * n],
             s[:, 2 * n : 3 * n],
             s[:, 3 * n : 4 * n],
-            s[:, 4 * n :],
+            s[:, 4 * n : 5 * n],
+            s[:, 5 * n :],
         )
 
     def totals(self, values: np.ndarray, kt: np.ndarray) -> np.ndarray:
@@ -216,7 +226,7 @@ def compile_plan(plan: ForegroundPlan) -> CompiledPlan:
     """Group the plan's edges by parameter product and assign each to a component slot.
 
     Raises ``CalculationError`` if the plan's scenarios do not follow the contract
-    (baseline = O + D + W, symbiosis = O + E edge by edge).
+    (baseline = O + D + W, symbiosis = O + E + F edge by edge).
     """
     names = tuple(p.name for p in plan.parameters)
     pos = {n: i for i, n in enumerate(names)}
@@ -249,7 +259,7 @@ def compile_plan(plan: ForegroundPlan) -> CompiledPlan:
         check[(e.scenario, g, t)] += coef
         slots = []
         if e.component == "own" and e.scenario == "baseline":
-            slots = [4 * n + fac_pos[e.facility_id]]
+            slots = [5 * n + fac_pos[e.facility_id]]
         elif e.scenario == "baseline" and e.component == "displaced":
             slots, receiver[e.exchange_id] = [ex_pos[e.exchange_id]], e.facility_id
         elif e.scenario == "baseline" and e.component == "treatment":
@@ -259,14 +269,16 @@ def compile_plan(plan: ForegroundPlan) -> CompiledPlan:
             if e.component == "transport":
                 slots.append(3 * n + ex_pos[e.exchange_id])
             bearer[e.exchange_id] = e.facility_id
+        elif e.scenario == "symbiosis" and e.component == "forgone":
+            slots = [4 * n + ex_pos[e.exchange_id]]
         for slot in slots:
             rows.append((g, t, slot, coef))
-            if slot < 4 * n and slot >= 3 * n:
+            if 3 * n <= slot < 4 * n:  # transport: a part of E, already checked there
                 continue
             scen = (
                 ("baseline", "symbiosis")
-                if slot >= 4 * n
-                else (("symbiosis",) if 2 * n <= slot < 3 * n else ("baseline",))
+                if slot >= 5 * n
+                else (("symbiosis",) if 2 * n <= slot < 3 * n or slot >= 4 * n else ("baseline",))
             )
             for s in scen:
                 check[(s, g, t)] -= coef
@@ -275,7 +287,7 @@ def compile_plan(plan: ForegroundPlan) -> CompiledPlan:
     if bad:
         raise CalculationError(
             "the plan's scenarios are not baseline = own + displaced + treatment and "
-            f"symbiosis = own + extras (mismatch at {len(bad)} edge group(s))"
+            f"symbiosis = own + extras + forgone (mismatch at {len(bad)} edge group(s))"
         )
     for a in plan.activities:  # bearer of exchanges without extra edges: the activity owner
         if a.exchange_id in ex_pos and a.code.endswith(":extra") and a.facility_id:
@@ -356,6 +368,6 @@ def concat_components(parts: Sequence[ComponentScores]) -> ComponentScores:
         ),
         *(
             np.concatenate([getattr(p, f) for p in parts])
-            for f in ("displaced", "treatment", "extra", "transport", "own")
+            for f in ("displaced", "treatment", "extra", "transport", "forgone", "own")
         ),
     )

@@ -35,6 +35,7 @@ BOUNDS = {
     "ratio": (0.0, math.inf),
     "distance": (0.0, math.inf),
     "displacement_factor": (0.0, 1.0),
+    "forgone_ratio": (0.0, math.inf),
 }
 
 

@@ -9,9 +9,12 @@ symbiosis (the exchange happens)
     ``exchange:k:receiver``  technosphere  P   m·SR·DF·K_P  and  substitution P  m·SR·DF·K_P
     ``exchange:k:supplier``  technosphere  T   m·TR·K_T     and  substitution T  m·TR·K_T
     ``exchange:k:extra``     technosphere  transport m·w·d·K_t, extra inputs m·a·K_a or a·K_a
+    ``exchange:k:supplier``  technosphere  G   m·β·K_G   (forgone output: the supplier's lost
+                                                         output G, e.g. electricity, bought in)
 
-so that ``score(baseline) − score(symbiosis) = m·SR·DF·λ_P + m·TR·λ_T − extras`` exactly:
-the avoided burden less the extra burdens. K are unit-conversion constants, λ the score of one
+so that ``score(baseline) − score(symbiosis) = m·SR·DF·λ_P + m·TR·λ_T − extras − m·β·λ_G``
+exactly: the avoided burden less the extra burdens and the forgone output. K are unit-conversion
+constants, λ the score of one
 unit of a background activity. A facility's own inventory items appear identically in both
 scenarios under ``facility:<id>``; each facility activity takes one unit of each of its
 exchange sides, and ``network`` takes one unit of each facility.
@@ -24,14 +27,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from lcasym.inventory import naming
+from lcasym.inventory.forgone import resolve_forgone
 from lcasym.network.model import ActivityRef, Distribution, Exchange, SymbiosisNetwork
 from lcasym.units import conversion_factor, parse_unit, ureg
 
 if TYPE_CHECKING:
     from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 
-Component = Literal["displaced", "treatment", "transport", "extra", "own"]
-ParameterKind = Literal["amount", "ratio", "displacement_factor", "distance"]
+Component = Literal["displaced", "treatment", "transport", "extra", "forgone", "own"]
+ParameterKind = Literal["amount", "ratio", "displacement_factor", "distance", "forgone_ratio"]
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,21 @@ class _Builder:
                 # amount given per one unit of the exchange's unit
                 k, names = item.amount * conversion_factor(item.unit, info.unit), (amount.name,)
             self.edge("symbiosis", extra, info, "technosphere", k, names, bearer, ex.id, "extra")
+        if ex.forgone_output is not None:
+            self.forgone(ex, amount, sup)
+
+    def forgone(self, ex: Exchange, amount: Parameter, owner: str) -> None:
+        """The supplier's lost output, bought in: ``m · β · K`` of the replacing activity."""
+        spec = resolve_forgone(ex, self.network)
+        info = self.target(spec.activity)
+        ratio = Parameter(
+            f"{ex.id}.forgone_ratio", ex.id, "forgone_ratio", float(spec.ratio),
+            spec.distribution, spec.ratio_unit or "",
+        )  # fmt: skip
+        self.parameters.append(ratio)
+        k = _ratio_constant(ex.unit, spec.ratio_unit, info.unit)
+        names = (amount.name, ratio.name)
+        self.edge("symbiosis", owner, info, "technosphere", k, names, ex.supplier, ex.id, "forgone")
 
 
 def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> ForegroundPlan:

@@ -146,6 +146,7 @@ class Uncertainty(Strict):
     ratio: Distribution | None = None
     displacement_factor: Distribution | None = None
     distance: Distribution | None = None
+    forgone_ratio: Distribution | None = None
 
 
 class Displacement(Strict):
@@ -220,6 +221,74 @@ class ExtraInput(Strict):
     _coerce = field_validator("activity", mode="before")(lambda cls, v: _coerce_ref(v))
 
 
+class ForgoneOutput(Strict):
+    """What the supplier gives up to provide the exchange, and what replaces it.
+
+    A combined heat and power plant that sends steam or district heat to a partner produces
+    less electricity; that lost output must come from elsewhere (by default the
+    reporting-year grid of the supplier's country). In the scenario with the exchange the
+    supplier takes ``amount · ratio`` (converted with ``ratio_unit``) of ``activity``:
+
+        forgone = amount · ratio · impact(activity)     net = D + W − E − forgone
+
+    Give ``ratio`` (with ``ratio_unit`` when it bridges units, e.g. ``kWh/MWh`` or
+    ``kWh/t``), or ``default``: the key of a sourced default in
+    ``lcasym/data/forgone_output.yaml`` (e.g. district heat from an extraction unit).
+    """
+
+    activity: ActivityRef | None = Field(
+        default=None,
+        description="Activity replacing the lost output; default: the grid electricity of "
+        "the supplier's country in the reporting year",
+    )
+    ratio: float | None = Field(
+        default=None, ge=0, description="Lost output per unit exchanged (in ratio_unit)"
+    )
+    ratio_unit: str | None = Field(
+        default=None, description="Unit of the ratio, e.g. 'kWh/MWh' or 'kWh/t'"
+    )
+    default: str | None = Field(
+        default=None, description="Key of a sourced default (lcasym/data/forgone_output.yaml)"
+    )
+    source: str | None = None
+
+    _coerce = field_validator("activity", mode="before")(
+        lambda cls, v: _coerce_ref(v) if v is not None else v
+    )
+
+    @model_validator(mode="after")
+    def _ratio_or_default(self) -> ForgoneOutput:
+        if (self.ratio is None) == (self.default is None):
+            raise ValueError("give exactly one of 'ratio' or 'default' for the forgone output")
+        if self.ratio is not None:
+            _finite(self.ratio, "forgone output ratio")
+        return self
+
+
+class EnergyContent(Strict):
+    """Declared energy per unit exchanged (a fuel's heating value, a stated MJ/t of steam)."""
+
+    value: float = Field(gt=0)
+    unit: str = Field(description="Energy per unit exchanged, e.g. 'MJ/kg', 'GJ/t', 'kWh/m3'")
+    basis: Literal["LHV", "HHV", "enthalpy"] = "LHV"
+    source: str | None = None
+
+
+class Steam(Strict):
+    """Steam conditions, from which its enthalpy (energy per tonne) is derived (IAPWS-IF97)."""
+
+    pressure_bar: float = Field(gt=0, le=220, description="Absolute pressure, bar")
+    temperature_c: float | None = Field(
+        default=None, gt=0, le=800, description="Temperature, °C (omit for saturated steam)"
+    )
+    return_temperature_c: float = Field(
+        default=20.0,
+        ge=0,
+        lt=100,
+        description="Temperature of the returned condensate or make-up water, °C",
+    )
+
+
 class Economics(Strict):
     """Optional money figures, per year in the network's currency unless stated."""
 
@@ -251,6 +320,9 @@ class Exchange(Strict):
     transport: list[Transport] = Field(default_factory=list)
     extra_inputs: list[ExtraInput] = Field(default_factory=list)
     extra_burdens_borne_by: Literal["receiver", "supplier"] = "receiver"
+    forgone_output: ForgoneOutput | None = None
+    energy_content: EnergyContent | None = None
+    steam: Steam | None = None
     status: Status = Status.operating
     start_year: int | None = Field(default=None, ge=1900, le=2100)
     hazardous: bool = False
@@ -392,6 +464,13 @@ class Background(Strict):
 
     database: str = "lcasym-open"
     version: str | None = Field(default=None, description="Expected version (checked if given)")
+    year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="Year of the background data (year-dependent activities such as grid "
+        "electricity); default: the network's reporting year",
+    )
 
 
 class NetworkInfo(Strict):

@@ -24,7 +24,9 @@ rule            supplier ``s_k``                   receiver ``r_k``
 gets the credit of the product it replaces); ``supplier`` is the avoided-burden
 (end-of-life) approach; ``equal`` splits the net benefit 50/50.
 
-Extras follow the displaced-product credit. Transport and processing exist only because
+Extras follow the displaced-product credit (``E_k`` below stands for all of an exchange's
+costs: transport and extra inputs, and the output the supplier forgoes to make it). Transport and
+processing exist only because
 the by-product replaces a virgin product, so whoever takes the credit ``D_k`` carries
 ``E_k`` in the same proportion: no party can take a credit without its cost, and the
 shares still add up to ``net_k``. Who physically pays them (``extra_burdens_borne_by``)

@@ -75,14 +75,18 @@ def allocate_scores(
     rule: str,
     cff_defaults: Mapping[str, float] | None = None,
 ) -> CreditShares:
-    """Apply a crediting rule to the components of ``scores`` (all draws)."""
+    """Apply a crediting rule to the components of ``scores`` (all draws).
+
+    The exchange's costs ``E + F`` (extras and forgone output) follow the displaced-product
+    credit under every rule.
+    """
     exchanges = _ordered(network, scores)
     facilities = [f.id for f in network.facilities]
     return allocate(
         rule,
         displaced=scores.displaced,
         treatment=scores.treatment,
-        extra=scores.extra,
+        extra=scores.exchange_costs,
         suppliers=[e.supplier for e in exchanges],
         receivers=[e.receiver for e in exchanges],
         facility_ids=facilities,
