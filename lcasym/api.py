@@ -113,6 +113,7 @@ def calculate(
     from lcasym.calc.evaluate import evaluate_plan
     from lcasym.calc.system import LcaSystem
     from lcasym.inventory.build import build_foreground
+    from lcasym.results.coverage import assess_coverage
     from lcasym.results.provenance import provenance_of
 
     _check_options(crediting, draws, contributions_top, cff_defaults)
@@ -143,6 +144,7 @@ def calculate(
             else None
         )
         prov = provenance_of(net, plan, method_keys, project=settings.project)
+        coverage = assess_coverage(plan, system, net)
     prov.update(
         crediting_rule=crediting,
         cff_factors=default_cff_factors(cff_defaults),
@@ -159,7 +161,7 @@ def calculate(
     return assemble_result(
         net, plan, scores, units=system.method_units, crediting=crediting,
         cff_defaults=cff_defaults, contributions=contributions, mc=mc, sensitivity=sens,
-        seed=seed, mapping=mapping, provenance=prov,
+        seed=seed, mapping=mapping, provenance=prov, coverage=coverage,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lcasym.network.model import SymbiosisNetwork
+from lcasym.results.coverage import Coverage
 from lcasym.results.indicators import compute_indicators
 from lcasym.results.result import SymbiosisResult
 from lcasym.results.sdg import sdg_table
@@ -53,6 +54,7 @@ def assemble_result(
     mapping: Mapping[str, Any] | None = None,
     provenance: Mapping[str, Any] | None = None,
     flags: pd.DataFrame | None = None,
+    coverage: Coverage | None = None,
 ) -> SymbiosisResult:
     """Build the result from component scores (pure: no Brightway).
 
@@ -74,6 +76,10 @@ def assemble_result(
             exchange_ids=mc.exchange_ids, exchange_net=mc.exchange_net, credits=credits,
             central=central_values(tables),
         )  # fmt: skip
+    if coverage is not None:
+        apply_coverage(tables, coverage)
+        flags = pd.concat([f for f in (flags, coverage.flags) if f is not None and not f.empty]
+                          or [empty_table("flags")], ignore_index=True)  # fmt: skip
     totals = tables["totals"]
     zero = totals[(totals["reference"] == 0) & (totals["with_exchanges"] == 0)]["method"]
     prov = {"crediting_rule": crediting, "seed": seed, "draws": 0 if mc is None else mc.draws,
@@ -100,3 +106,13 @@ def central_values(tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], 
     for fid, grp in tables["facilities"].groupby("facility", sort=False):
         out[(str(fid), "credit")] = [float(v) for v in grp["credit"]]
     return out
+
+
+def apply_coverage(tables: dict[str, pd.DataFrame], coverage: Coverage) -> None:
+    """Fill the ``coverage`` columns of the totals and exchanges tables (in place)."""
+    totals, exchanges = tables["totals"], tables["exchanges"]
+    totals["coverage"] = [coverage.of_method(m) for m in totals["method"]]
+    exchanges["coverage"] = [
+        coverage.of_exchange(x, m)
+        for x, m in zip(exchanges["exchange"], exchanges["method"], strict=True)
+    ]
