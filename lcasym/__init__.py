@@ -15,13 +15,33 @@ from lcasym.network.checking import ValidationReport, validate  # noqa: E402
 from lcasym.results import SymbiosisResult  # noqa: E402
 
 __all__ = [
+    "Edit",
+    "EngineSession",
     "SymbiosisResult",
     "ValidationReport",
+    "Variant",
     "__version__",
     "calculate",
+    "open_session",
     "read_network",
     "setup",
     "validate",
     "verify",
     "write_network",
 ]
+
+#: Loaded on first use (the engine imports scipy and the sparse solver, ~0.5 s).
+_LAZY = {
+    "open_session": "lcasym.calc.session",
+    "EngineSession": "lcasym.calc.session",
+    "Edit": "lcasym.calc.edits",
+    "Variant": "lcasym.calc.variants",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lcasym' has no attribute {name!r}")

@@ -43,18 +43,35 @@ def _number(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
+def uncertainty_text(result: SymbiosisResult, head: dict, scale: float) -> str:
+    """What follows the central value: P50 and P5–P95, or why there is no interval."""
+    flags = result.flags
+    if (flags["flag"] == "no uncertainty data").any():
+        return " (no uncertainty data)"
+    if head["P5"] is None:
+        return ""
+    text = (
+        f" (P50 {_number(head['P50'] * scale)}; P5–P95 {_number(head['P5'] * scale)} to "
+        f"{_number(head['P95'] * scale)}, {result.draws} draws, seed "
+        f"{result.provenance.get('seed')})"
+    )
+    if head["outside_interval"]:
+        text += "; the central value lies outside P5–P95"
+    return text
+
+
 def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
-    """A few lines for people: avoided GHG (t CO2-eq/yr, with P5–P95), top exchanges."""
+    """A few lines for people: avoided GHG (t CO2-eq/yr, with P50 and P5–P95), top exchanges.
+
+    Without uncertainty data the line says so instead of printing an interval; planned
+    exchanges left out of the totals are counted on their own line.
+    """
     prov = result.provenance
     head = result.headline()
     tonnes = head["unit"].lower().startswith("kg co2")
     scale, unit = (1e-3, "t CO2-eq/yr") if tonnes else (1.0, f"{head['unit']}/yr")
     line = f"avoided: {_number(head['avoided'] * scale)} {unit}"
-    if head["P5"] is not None:
-        line += (
-            f" (P5–P95 {_number(head['P5'] * scale)} to {_number(head['P95'] * scale)}, "
-            f"{result.draws} draws, seed {prov.get('seed')})"
-        )
+    line += uncertainty_text(result, head, scale)
     lines = [
         f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
         f"crediting: {prov.get('crediting_rule')}, method: {head['method']}",
@@ -62,6 +79,12 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
         f"reference (without the exchanges) {_number(head['reference'] * scale)}, "
         f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}",
     ]
+    planned = result.flags[result.flags["flag"] == "planned excluded"]
+    if not planned.empty:
+        lines.append(
+            f"planned exchanges left out of the totals: {len(planned)} "
+            f"({', '.join(planned['entity'])}); --include-planned counts them"
+        )
     best = result.top_exchanges(head["method"], n=top)
     if not best.empty:
         lines.append("top exchanges:")
@@ -97,6 +120,10 @@ def calc(
     sensitivity: Annotated[
         bool, typer.Option("--sensitivity", help="Tornado + Sobol tables.")
     ] = False,
+    include_planned: Annotated[
+        bool,
+        typer.Option("--include-planned", help="Count planned exchanges in the totals too."),
+    ] = False,
     fmt: Annotated[
         Format | None,
         typer.Option("--format", "-f", help="Output format (default: -o's suffix, else JSON)."),
@@ -126,6 +153,7 @@ def calc(
         sensitivity=sensitivity,
         project=project,
         directory=directory,
+        include_planned=include_planned,
     )
     for line in summary_lines(result):
         typer.echo(line, err=True)

@@ -25,6 +25,10 @@ def run_job(
         int, typer.Option(min=0, help="Monte Carlo draws for the uncertainty range.")
     ] = 1000,
     seed: Annotated[int | None, typer.Option(help="Random seed (recorded).")] = None,
+    include_planned: Annotated[
+        bool,
+        typer.Option("--include-planned", help="Count planned exchanges in the totals too."),
+    ] = False,
     project: Annotated[
         str | None, typer.Option("--project", "-p", help="Brightway project.")
     ] = None,
@@ -47,6 +51,7 @@ def run_job(
         seed=seed,
         project=project,
         directory=directory,
+        include_planned=include_planned,
     )
     output.mkdir(parents=True, exist_ok=True)
     stem = network.network.id
