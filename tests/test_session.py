@@ -44,6 +44,7 @@ def network_dict() -> dict:
 
     data = e2e()
     data["network"]["id"] = "sess"
+    data["facilities"][0]["generates"] = [{"flow": "FGD gypsum", "amount": 1200, "unit": "t"}]
     data["exchanges"][0]["uncertainty"] = {
         "amount": {"distribution": "normal", "sd": 100},
         "distance": {"distribution": "uniform", "min": 5, "max": 20},
@@ -140,7 +141,7 @@ def exchange(data: dict, xid: str) -> dict:
 
 # (edits for the session, the same change made by hand in the file, crediting rule)
 CASES = {
-    "amount": ({"e-gyp.amount": 1500}, lambda d: exchange(d, "e-gyp").update(amount=1500),
+    "amount": ({"e-gyp.amount": 1100}, lambda d: exchange(d, "e-gyp").update(amount=1100),
                "receiver"),
     "ratio": ([Edit("e-agg", "ratio", 0.8)],
               lambda d: exchange(d, "e-agg")["displaces"].update(ratio=0.8), "supplier"),
@@ -183,11 +184,11 @@ def test_edits_change_the_numbers_by_hand(session):
     base = session.result(contributions_top=0)
     nets = base.exchanges[base.exchanges["method"] == GWP_LABEL].set_index("exchange")["net"]
     # e-gyp (test_api_calc): D 7,793.06 + W 1,263.38 − E 1,252.66267, all linear in the
-    # amount: 1,500 t instead of 1,000 multiplies its net by 1.5.
+    # amount: 1,100 t instead of 1,000 multiplies its net by 1.1.
     assert nets["e-gyp"] == pytest.approx(7803.77733, rel=1e-6)
-    edited = session.evaluate({"e-gyp.amount": 1500})
+    edited = session.evaluate({"e-gyp.amount": 1100})
     k = list(edited.exchange_ids).index("e-gyp")
-    assert edited.exchange_net[0, k, m] == pytest.approx(1.5 * 7803.77733, rel=1e-6)
+    assert edited.exchange_net[0, k, m] == pytest.approx(1.1 * 7803.77733, rel=1e-6)
     # e-agg: D = 200 t · 0.5 · 0.01 kg/kg = 1,000; at ratio 0.8: 200,000 kg · 0.8 · 0.01 = 1,600
     edited = session.evaluate([Edit("e-agg", "ratio", 0.8)])
     k = list(edited.exchange_ids).index("e-agg")
@@ -225,7 +226,7 @@ def test_planned_exchanges_are_flagged_and_can_be_included(session):
 def test_variants_and_grid_equal_single_results(session):
     variants = {
         "as is": {},
-        "more gypsum": {"e-gyp.amount": 1500},
+        "more gypsum": {"e-gyp.amount": 1100},
         "ash on, supplier": {"edits": {"e-ash.active": True}, "crediting": "supplier"},
         "network rule": {"crediting": "network"},
     }
@@ -300,6 +301,12 @@ def test_bad_edits_are_located_before_computing(session):
     )
     assert "edits[4] (exchange 'e-water').distance: exchange 'e-water' has no transport" in text
     assert "active must be True or False" in text
+    # A supplier cannot send more than it declares it generates (A: 1,200 t of FGD gypsum),
+    # whether the file or an edit says so: the network's own mass-balance rule.
+    with pytest.raises(InputError, match=r"after the edits, 'A' sends 1500 t of 'FGD gypsum'"):
+        session.evaluate({"e-gyp.amount": 1500})
+    with pytest.raises(InputError, match="declares it generates 1200 t"):
+        session.variants({"ok": {"e-gyp.amount": 1200}, "too much": {"e-gyp.amount": 1201}})
     with pytest.raises(
         InputError, match=r"variants\['b'\]\.edits\['e-gyp.ratio'\]: ratio must be > 0"
     ):
@@ -363,8 +370,12 @@ def test_one_brightway_block_per_session_and_none_per_result(project, monkeypatc
     # Each real project switch costs ~0.3 s (bw2data's gc.collect): count them.
     calls = []
     real = bd.projects.set_current
-    monkeypatch.setattr(bd.projects, "set_current",
-                        lambda name, *a, **k: (calls.append(name), real(name, *a, **k)))  # fmt: skip
+
+    def counted(name, *args, **kwargs):
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(bd.projects, "set_current", counted)
     sess = open_session(SymbiosisNetwork.model_validate(network_dict()), methods=[GWP], **project)
     # One entry (switch in) and one exit (switch back); nested blocks reuse the project.
     assert len(calls) == 2 and calls[0] == project["project"] != calls[1]
@@ -419,3 +430,30 @@ def test_a_changed_background_is_reloaded(bw_scratch_project):
     again = cached_system(settings.directory, settings.project, ["lcasym-open"], [GWP])
     assert again is not first
     assert not math.isnan(again.system.scores_of([("lcasym-open", "gypsum_mined")])[0, 0])
+
+
+def test_readme_scenarios_example_runs(bw_scratch_project, monkeypatch):
+    """The README's "Scenarios and what-if" example, as printed, on Kalundborg."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("**Scenarios and what-if.**") :]
+    code = re.search(r"```python\n(.*?)```", part, re.S).group(1)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("LCASYM_PROJECT", bw_scratch_project.project)
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    table, grid, result = scope["table"], scope["grid"], scope["result"]
+    assert set(table["variant"]) == {
+        "as reported", "less gypsum, longer transport", "planned ones running",
+        "supplier gets the credit",
+    }  # fmt: skip
+    assert grid["variant"].nunique() == 12
+    # "as reported" under the receiver rule sums to the result's avoided total
+    receiver = scope["session"].result()
+    head = receiver.headline()["method"]
+    mine = table[(table["variant"] == "as reported") & (table["method"] == head)]
+    assert mine["credit"].sum() == pytest.approx(receiver.headline()["avoided"], rel=1e-9)
+    assert result.provenance["crediting_rule"] == "supplier"

@@ -181,9 +181,44 @@ def parse_edits(
             continue
         seen[(exchange, field)] = here
         out.append(Edit(exchange, field, checked))
+    if not problems:
+        problems = edited_problems(network, out, where)
     if problems:
         raise InputError(problems, source=f"what-if {where}")
     return tuple(out)
+
+
+#: Fields read by the network rules an edit can break (see :func:`edited_problems`).
+CHECKED_FIELDS = frozenset({"amount", "active", "ratio"})
+
+
+def edited_problems(
+    network: SymbiosisNetwork, edits: Sequence[Edit], where: str = "edits"
+) -> list[Problem]:
+    """Errors of the network's own cross-record rules that the edits bring in.
+
+    An edit can break the mass balance (a supplier sending more than it declares it
+    generates: ``generation_balance``) or make a substitution ratio implausible
+    (``ratio_ranges``), exactly as the same change in the network file would; other rules
+    read fields no edit changes. Warnings are not reported (a file's warnings do not stop
+    a calculation either).
+    """
+    if not any(e.field in CHECKED_FIELDS for e in edits):
+        return []
+    from lcasym.io.locate import PathLocator
+    from lcasym.network.validation import Context, generation_balance, ratio_ranges
+
+    edited = edited_network(network, edits)
+
+    def run(locate) -> list[Problem]:
+        ctx = Context(edited, None, locate)
+        found = [p for rule in (generation_balance, ratio_ranges) for p in rule(ctx)]
+        return [p for p in found if p.severity == "error"]
+
+    if not run(lambda path: ""):
+        return []
+    located = run(PathLocator(edited.model_dump(mode="json"), "network"))
+    return [Problem(f"after the edits, {p.message}", f"{where}: {p.location}") for p in located]
 
 
 def _missing_part(x: Exchange, field: str) -> str | None:
