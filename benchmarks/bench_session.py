@@ -10,7 +10,9 @@ Prints, each measured in this run (no figure extrapolated):
    no contributions) vs ``calculate`` on the edited network;   target <= 100 ms
 3. two app-style calculations at once (two threads, as Streamlit serves sessions; each
    opens a session on its own network and runs a Monte Carlo) vs one alone, and the same
-   two with one process-wide lock held through each calculation (how the app ran before);
+   two with one process-wide lock held through each calculation (how the app ran before),
+   with bw2data's project switched back after every Brightway block (the library's
+   default) and with ``stay_in_project()`` (the CLI; for lcasym-only processes);
 4. N what-if variants x 25 methods on the 20k-activity synthetic background: one session
    (open + ``variants``) vs ``calculate`` on each edited network, the SAME N variants on
    both sides, results compared;   target >= 1,000x
@@ -164,18 +166,73 @@ def kalundborg_part(directory: Path, wanted: set[int], draws: int) -> None:
             f"|rel diff| {same:.1e}"
         )
     if 3 in wanted:
+        from lcasym.background.project import stay_in_project
+
         nets = [renamed_network("kalundborg-user-a"), renamed_network("kalundborg-user-b")]
         for n in nets:  # foregrounds written and the system cached, as for a running app
             app_style(n, directory, 10, lock=False)
-        t_one = statistics.median(app_style(nets[0], directory, draws, False) for _ in range(3))
-        t_two = statistics.median(concurrent(nets, directory, draws, False) for _ in range(3))
-        t_locked = statistics.median(concurrent(nets, directory, draws, True) for _ in range(3))
+        for stay, mode in ((False, "library default: project switched back after each block"),
+                           (True, "stay_in_project(), as the CLI does")):  # fmt: skip
+            stay_in_project(stay)
+            t_one = statistics.median(app_style(nets[0], directory, draws, False) for _ in range(3))
+            t_two = statistics.median(concurrent(nets, directory, draws, False) for _ in range(3))
+            t_locked = statistics.median(concurrent(nets, directory, draws, True) for _ in range(3))
+            print(
+                f"3. app-style runs ({draws:,} draws each, median of 3; {mode}): one alone "
+                f"{t_one:.2f} s; two at once {t_two:.2f} s ({t_two / t_one:.2f}x one); two at "
+                f"once with one lock held through each (the app before) {t_locked:.2f} s "
+                f"({t_locked / t_one:.2f}x one); {os.cpu_count()} CPUs"
+            )
+        # A user's what-if while another user's Monte Carlo runs: does the first wait?
+        stay_in_project(True)
+        sessions = [open_session(n, project=PROJECT, directory=directory) for n in nets]
+        x = sessions[0].network.exchanges[0]
+        edit = {f"{x.id}.amount": x.amount * 0.9}
+        alone = median_ms(lambda: sessions[0].result(edit, contributions_top=0), 5)
+        waits = {}
+        for lock in (False, True):
+            waits[lock] = []
+            for _ in range(3):
+                waits[lock].append(whatif_during_monte_carlo(sessions, edit, draws * 5, lock))
+        stay_in_project(False)
         print(
-            f"3. app-style runs ({draws:,} draws each, median of 3): one alone {t_one:.2f} s; "
-            f"two at once {t_two:.2f} s ({t_two / t_one:.2f}x one); two at once with one lock "
-            f"held through each (before) {t_locked:.2f} s ({t_locked / t_one:.2f}x one); "
-            f"{os.cpu_count()} CPUs"
+            f"   a what-if result while another session runs {draws * 5:,} Monte Carlo draws: "
+            f"{statistics.median(waits[False]):.0f} ms (alone {alone:.0f} ms) vs "
+            f"{statistics.median(waits[True]):.0f} ms with one lock held through each "
+            f"calculation (the app before; median of 3)"
         )
+
+
+def whatif_during_monte_carlo(sessions, edit, draws: int, lock: bool) -> float:
+    """Latency (ms) of user A's what-if started while user B's Monte Carlo runs."""
+    import threading as th
+
+    from lcasym.background.project import _LOCK
+
+    started = th.Event()
+
+    def user_b():
+        if lock:
+            with _LOCK:  # the app before: one lock held through the whole calculation
+                started.set()
+                sessions[1].result(draws=draws, seed=2, contributions_top=0)
+        else:
+            started.set()
+            sessions[1].result(draws=draws, seed=2, contributions_top=0)
+
+    b = th.Thread(target=user_b)
+    b.start()
+    started.wait()
+    time.sleep(0.05)
+    t0 = time.perf_counter()
+    if lock:
+        with _LOCK:
+            sessions[0].result(edit, contributions_top=0)
+    else:
+        sessions[0].result(edit, contributions_top=0)
+    latency = (time.perf_counter() - t0) * 1e3
+    b.join()
+    return latency
 
 
 def edited_network(data: dict, edits: dict) -> dict:
@@ -196,8 +253,10 @@ def synthetic_part(directory: Path, scale: float, n_variants: int, n_baseline: i
     from lcasym.background.bootstrap import setup
     from lcasym.network.model import SymbiosisNetwork
 
+    # lcasym's set-up first (biosphere3, its methods, lcasym-open), then the synthetic data
+    # next to them: a set-up over existing methods would replace them.
+    setup(project=synth.project_name(scale, 1), directory=directory)
     name = synth.build(directory, scale=scale, seed=1)
-    setup(project=name, directory=directory)  # lcasym's set-up next to the synthetic data
     data = json.loads((directory / "network.json").read_text())
     methods = synth.methods()
     rng = np.random.default_rng(7)

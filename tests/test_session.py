@@ -385,6 +385,32 @@ def test_one_brightway_block_per_session_and_none_per_result(project, monkeypatc
     assert calls == []
 
 
+def test_staying_in_the_project_saves_every_switch(project, monkeypatch):
+    import bw2data as bd
+
+    from lcasym.background import project as bwp
+
+    net = SymbiosisNetwork.model_validate(network_dict())
+    state = bwp._bw_state()
+    calls = []
+    real = bd.projects.set_current
+
+    def counted(name, *args, **kwargs):
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(bd.projects, "set_current", counted)
+    try:
+        bwp.stay_in_project()
+        open_session(net, methods=[GWP], **project)  # switches in, and stays
+        assert calls == [project["project"]]
+        open_session(net, methods=[GWP], **project)  # the project is current: no switch
+        assert calls == [project["project"]] and bd.projects.current == project["project"]
+    finally:
+        bwp.stay_in_project(False)
+        bwp._restore(*state)
+
+
 def test_cache_shares_one_system_and_threads_agree(project):
     from lcasym.calc import system_cache
 
@@ -418,14 +444,18 @@ def test_cache_shares_one_system_and_threads_agree(project):
 def test_a_changed_background_is_reloaded(bw_scratch_project):
     import bw2data as bd
 
+    from lcasym.background.resolve import BackgroundIndex
     from lcasym.calc.system_cache import cached_system
 
     settings = bw_scratch_project
     first = cached_system(settings.directory, settings.project, ["lcasym-open"], [GWP])
     assert cached_system(settings.directory, settings.project, ["lcasym-open"], [GWP]) is first
+    before = BackgroundIndex.from_brightway(["lcasym-open"]).get("lcasym-open", "gypsum_mined")
     node = bd.get_node(database="lcasym-open", code="gypsum_mined")
-    node["comment"] = "touched"
+    node["name"] = "gypsum, renamed by a user"
     node.save()  # marks the database dirty and modified
+    after = BackgroundIndex.from_brightway(["lcasym-open"]).get("lcasym-open", "gypsum_mined")
+    assert before.name != after.name == "gypsum, renamed by a user"
     bd.Database("lcasym-open").process()
     again = cached_system(settings.directory, settings.project, ["lcasym-open"], [GWP])
     assert again is not first

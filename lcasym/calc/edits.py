@@ -27,10 +27,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from lcasym.errors import InputError, Problem
-from lcasym.network.model import Exchange, Status, SymbiosisNetwork
+from lcasym.network.model import Exchange, Status, SymbiosisNetwork, Uncertainty
 
 Field = Literal["amount", "ratio", "displacement_factor", "distance", "forgone_ratio", "active"]
 FIELDS: tuple[Field, ...] = (
@@ -188,10 +188,6 @@ def parse_edits(
     return tuple(out)
 
 
-#: Fields read by the network rules an edit can break (see :func:`edited_problems`).
-CHECKED_FIELDS = frozenset({"amount", "active", "ratio"})
-
-
 def edited_problems(
     network: SymbiosisNetwork, edits: Sequence[Edit], where: str = "edits"
 ) -> list[Problem]:
@@ -203,7 +199,10 @@ def edited_problems(
     read fields no edit changes. Warnings are not reported (a file's warnings do not stop
     a calculation either).
     """
-    if not any(e.field in CHECKED_FIELDS for e in edits):
+    balance = any(f.generates for f in network.facilities) and any(
+        e.field in ("amount", "active") for e in edits
+    )
+    if not balance and not any(e.field == "ratio" for e in edits):
         return []
     from lcasym.io.locate import PathLocator
     from lcasym.network.validation import Context, generation_balance, ratio_ranges
@@ -254,21 +253,13 @@ def parameter_values(edits: Sequence[Edit]) -> dict[str, float]:
     return {e.parameter: float(e.value) for e in edits if e.field != "active"}
 
 
-def statuses(network: SymbiosisNetwork, edits: Sequence[Edit]) -> dict[str, Status]:
-    """Status of every exchange after the edits (``active`` edits)."""
-    out = {x.id: x.status for x in network.exchanges}
-    for e in edits:
-        if e.field == "active":
-            out[e.exchange] = Status.operating if e.value else Status.planned
-    return out
-
-
 def edited_network(network: SymbiosisNetwork, edits: Sequence[Edit]) -> SymbiosisNetwork:
     """The network as if its file had been edited: the same result as the edits.
 
     ``distance`` scales every transport leg by ``value / total km``; ``forgone_ratio`` on
     a named default writes the default's unit, source and distribution into the exchange.
-    Edited exchanges are validated again.
+    The values were checked by :func:`parse_edits`; the records are copied, not validated
+    again (no model rule reads two of these fields together).
     """
     if not edits:
         return network
@@ -277,43 +268,44 @@ def edited_network(network: SymbiosisNetwork, edits: Sequence[Edit]) -> Symbiosi
         by_exchange.setdefault(e.exchange, []).append(e)
     exchanges = []
     for x in network.exchanges:
-        if x.id not in by_exchange:
-            exchanges.append(x)
-            continue
-        data = x.model_dump(mode="python", exclude_unset=False)
-        for e in by_exchange[x.id]:
-            _apply(data, x, e, network)
-        exchanges.append(Exchange.model_validate(data))
+        for e in by_exchange.get(x.id, ()):
+            x = _apply(x, e, network)
+        exchanges.append(x)
     return network.model_copy(update={"exchanges": exchanges})
 
 
-def _apply(data: dict[str, Any], x: Exchange, e: Edit, network: SymbiosisNetwork) -> None:
+def _apply(x: Exchange, e: Edit, network: SymbiosisNetwork) -> Exchange:
     from lcasym.units import conversion_factor
 
     if e.field == "amount":
-        data["amount"] = e.value
-    elif e.field in ("ratio", "displacement_factor"):
-        data["displaces"][e.field] = e.value
-    elif e.field == "distance":
+        return x.model_copy(update={"amount": float(e.value)})
+    if e.field in ("ratio", "displacement_factor"):
+        assert x.displaces is not None
+        return x.model_copy(
+            update={"displaces": x.displaces.model_copy(update={e.field: float(e.value)})}
+        )
+    if e.field == "distance":
         total = sum(conversion_factor(t.distance_unit, "km") * t.distance for t in x.transport)
-        for leg in data["transport"]:
-            leg["distance"] *= float(e.value) / total
-    elif e.field == "forgone_ratio":
+        scale = float(e.value) / total
+        legs = [t.model_copy(update={"distance": t.distance * scale}) for t in x.transport]
+        return x.model_copy(update={"transport": legs})
+    if e.field == "forgone_ratio":
         from lcasym.inventory.forgone import resolve_forgone
 
+        assert x.forgone_output is not None
         spec = resolve_forgone(x, network)
-        forgone = cast(dict[str, Any], data["forgone_output"])
-        forgone.update(
-            ratio=e.value,
-            ratio_unit=spec.ratio_unit,
-            default=None,
-            source=forgone.get("source") or spec.source,
-        )
+        forgone = x.forgone_output.model_copy(
+            update={"ratio": float(e.value), "ratio_unit": spec.ratio_unit, "default": None,
+                    "source": x.forgone_output.source or spec.source}
+        )  # fmt: skip
+        update: dict[str, Any] = {"forgone_output": forgone}
         declared = x.uncertainty.forgone_ratio if x.uncertainty else None
         if declared is None and spec.distribution is not None:
-            data["uncertainty"] = {
-                **(data.get("uncertainty") or {}),
-                "forgone_ratio": spec.distribution.model_dump(),
-            }
-    elif e.field == "active":
-        data["status"] = Status.operating if e.value else Status.planned
+            uncertainty = x.uncertainty or Uncertainty()
+            update["uncertainty"] = uncertainty.model_copy(
+                update={"forgone_ratio": spec.distribution}
+            )
+        return x.model_copy(update=update)
+    if e.field == "active":
+        return x.model_copy(update={"status": Status.operating if e.value else Status.planned})
+    raise ValueError(f"unknown field {e.field!r}")

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from lcasym.calc.edits import Edit, EditsLike, edited_network, parameter_values, parse_edits
-from lcasym.calc.edits import statuses as edited_statuses
 from lcasym.calc.evaluate import ComponentScores, compile_plan
 from lcasym.calc.variants import (
     BY,
@@ -217,6 +216,10 @@ class EngineSession:
             [self._pos[f"{x}.active"] for x in self.compiled.exchange_ids], dtype=np.int64
         )
         self._order = {x: i for i, x in enumerate(self.compiled.exchange_ids)}
+        status = {x.id: x.status for x in network.exchanges}
+        self._operating = np.array(
+            [status[x] == Status.operating for x in self.compiled.exchange_ids], dtype=bool
+        )
 
     def __repr__(self) -> str:
         n = len(self.network.exchanges)
@@ -234,20 +237,25 @@ class EngineSession:
 
     def _vector(
         self, edits: Sequence[Edit], include_planned: bool
-    ) -> tuple[np.ndarray, list[str], dict[str, Status]]:
-        """Parameter vector, counted exchanges (plan order) and statuses after ``edits``."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Parameter vector and, per exchange (plan order), operating and counted flags.
+
+        ``operating``: status after the ``active`` edits; ``counted = operating`` or all
+        with ``include_planned``. The ``active`` parameters are set to ``counted``.
+        """
         x = self._central.copy()
-        for name, value in parameter_values(edits).items():
-            x[self._pos[name]] = value
-        status = edited_statuses(self.network, edits)
-        counted = [
-            xid
-            for xid in self.compiled.exchange_ids
-            if include_planned or status[xid] == Status.operating
-        ]
-        on = set(counted)
-        x[self._active] = [1.0 if xid in on else 0.0 for xid in self.compiled.exchange_ids]
-        return x, counted, status
+        operating = self._operating.copy()
+        for e in edits:
+            if e.field == "active":
+                operating[self._order[e.exchange]] = bool(e.value)
+            else:
+                x[self._pos[e.parameter]] = float(e.value)
+        counted = np.ones_like(operating) if include_planned else operating
+        x[self._active] = counted
+        return x, operating, counted
+
+    def _counted_ids(self, counted: np.ndarray) -> list[str]:
+        return [x for x, c in zip(self.compiled.exchange_ids, counted, strict=True) if c]
 
     def evaluate(self, edits: EditsLike = (), *, include_planned: bool = False) -> ComponentScores:
         """Component scores (one draw) of the counted exchanges after ``edits``.
@@ -256,9 +264,9 @@ class EngineSession:
         new totals are ``.baseline_total``, ``.symbiosis_total`` and ``.avoided_total``.
         """
         parsed = parse_edits(edits, self.network)
-        x, counted, _ = self._vector(parsed, include_planned)
+        x, _, counted = self._vector(parsed, include_planned)
         scores = self.compiled.components(x[None, :], self._k, self.methods)
-        return select_exchanges(scores, [self._order[c] for c in counted])
+        return select_exchanges(scores, np.flatnonzero(counted).tolist())
 
     def result(
         self,
@@ -304,10 +312,11 @@ class EngineSession:
         check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
         parsed = parse_edits(edits, self.network)
         seed = DEFAULT_SEED if seed is None else int(seed)
-        x, counted, _ = self._vector(parsed, include_planned)
+        x, _, mask = self._vector(parsed, include_planned)
+        counted = self._counted_ids(mask)
         net = edited_network(self.network, parsed)
         plan = self.plan.with_values(parameter_values(parsed)).restricted(counted)
-        idx = [self._order[c] for c in counted]
+        idx = np.flatnonzero(mask).tolist()
         scores = select_exchanges(self.compiled.components(x[None, :], self._k, self.methods), idx)
         direct = None
         if self._k_direct is not None:
@@ -492,11 +501,10 @@ class EngineSession:
                 break
             x = np.empty((len(part), len(self._central)))
             counted = np.zeros((len(part), len(self.compiled.exchange_ids)), dtype=bool)
-            status = np.empty(counted.shape, dtype=object)
+            operating = np.zeros(counted.shape, dtype=bool)
             for i, v in enumerate(part):
-                x[i], names, st = self._vector(v.edits, include_planned)
-                counted[i, [self._order[c] for c in names]] = True
-                status[i] = [st[xid].value for xid in self.compiled.exchange_ids]
+                x[i], operating[i], counted[i] = self._vector(v.edits, include_planned)
+            status = np.where(operating, Status.operating.value, Status.planned.value)
             names_ = [v.name for v in part]
             if by == "network":
                 frames.append(

@@ -54,6 +54,9 @@ for module in (cmd_setup, cmd_network, cmd_calc, cmd_run):
 
 def run() -> None:
     """Run the CLI, turning lcasym errors into clear messages without tracebacks."""
+    from lcasym.background.project import stay_in_project
+
+    stay_in_project()  # only lcasym uses Brightway in this process: no switch back per block
     try:
         sys.exit(app(standalone_mode=False) or 0)
     except InputError as exc:
