@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lcasym.network.model import SymbiosisNetwork
 from lcasym.background.resolve import ActivityInfo
+from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.indicators import compute_indicators, indicator_value
 
 

@@ -108,10 +108,44 @@ def test_desnz_gas_columns_are_divided_by_ar5_gwps(data):
     assert rail["amount"].iloc[0] == pytest.approx(0.00028 / 265, rel=1e-5)
 
 
-REGIONS = (
-    "at be bg hr cy cz dk ee fi fr de gr hu ie it lv lt lu mt nl pl pt ro sk si es se "
-    "eu27 no gb us cn in jp kr world"
-).split()
+REGIONS = [
+    "at",
+    "be",
+    "bg",
+    "hr",
+    "cy",
+    "cz",
+    "dk",
+    "ee",
+    "fi",
+    "fr",
+    "de",
+    "gr",
+    "hu",
+    "ie",
+    "it",
+    "lv",
+    "lt",
+    "lu",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "si",
+    "es",
+    "se",
+    "eu27",
+    "no",
+    "gb",
+    "us",
+    "cn",
+    "in",
+    "jp",
+    "kr",
+    "world",
+]
 
 
 def test_electricity_every_region_and_year_with_series(data):
