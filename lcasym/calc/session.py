@@ -374,7 +374,7 @@ class EngineSession:
             mapping=self._mapping,
             provenance=prov,
             flags=flags,
-            coverage=self._coverage,
+            coverage=self._coverage.restricted(counted),
             direct=direct,
             indicators_network=_counted_network(net, counted),
         )

@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 1961
 
 
+def displaced_activities(plan: ForegroundPlan) -> dict[str, Any]:
+    """The background activity (ActivityInfo) each exchange displaces (for indicators)."""
+    out = {}
+    for e in plan.edges:
+        if e.component == "displaced" and e.exchange_id and e.target in plan.targets:
+            out[e.exchange_id] = plan.targets[e.target]
+    return out
+
+
 def displaced_text(plan: ForegroundPlan) -> dict[str, str]:
     """Name and reference product of each exchange's displaced activity (for indicators)."""
     out = {}
@@ -76,8 +85,10 @@ def assemble_result(
     tables = score_tables(network, scores, units=units, rule=crediting, cff_defaults=cff_defaults)
     if direct is not None:
         apply_direct(tables["exchanges"], direct)
+    if coverage is not None:
+        apply_coverage(tables, coverage)
     indicators = compute_indicators(
-        indicators_network or network, displaced_text=displaced_text(plan) if plan else None
+        indicators_network or network, displaced=displaced_activities(plan) if plan else None
     )
     value_added = {f.id: f.value_added for f in network.facilities}
     sdg = sdg_table(tables["totals"], indicators, value_added=value_added,
@@ -93,12 +104,12 @@ def assemble_result(
         )  # fmt: skip
         flags = concat_flags(flags, outside_interval(uncertainty))
     if coverage is not None:
-        apply_coverage(tables, coverage)
         flags = concat_flags(flags, coverage.flags)
     totals = tables["totals"]
     zero = totals[(totals["reference"] == 0) & (totals["with_exchanges"] == 0)]["method"]
     prov = {"crediting_rule": crediting, "seed": seed, "draws": 0 if mc is None else mc.draws,
             "methods_all_zero": list(zero)}  # fmt: skip
+    prov.update(coverage.provenance() if coverage is not None else {})
     prov.update(provenance or {})
     return SymbiosisResult(
         **tables,
