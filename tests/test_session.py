@@ -276,6 +276,16 @@ def test_variants_and_grid_equal_single_results(session):
     np.testing.assert_allclose(one["credit"].to_numpy(float), same["credit"].to_numpy(float))
 
 
+def test_variants_in_small_chunks_give_the_same_table(session, monkeypatch):
+    from lcasym.calc import session as session_module
+
+    variants = {f"v{i}": {"e-gyp.amount": 500 + 100 * i} for i in range(5)}
+    whole = session.variants(variants, by="exchange")
+    monkeypatch.setattr(session_module, "VARIANT_MEMORY", 1)  # one variant per product
+    assert session._chunk_size("exchange") == 1
+    pd.testing.assert_frame_equal(session.variants(variants, by="exchange"), whole)
+
+
 def test_bad_edits_are_located_before_computing(session):
     with pytest.raises(InputError) as info:
         session.result(

@@ -59,8 +59,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 By = Literal["network", "exchange", "facility"]
-#: Variants evaluated per dense product (bounds memory: n × n_slots × n_methods floats).
+#: Variants evaluated per dense product, at most ...
 VARIANT_CHUNK = 20_000
+#: ... and no more than fit in this many bytes of intermediate arrays.
+VARIANT_MEMORY = 256 * 2**20
 
 
 def _read_network(network: SymbiosisNetwork | str | Path) -> SymbiosisNetwork:
@@ -482,6 +484,17 @@ class EngineSession:
             ["variant", *cols, *[c for c in table.columns if c != "variant"]]
         ]
 
+    def _chunk_size(self, by: str) -> int:
+        """Variants per dense product: ``VARIANT_CHUNK``, fewer when each needs much memory.
+
+        Per variant: the parameter vector and group products (n_params + n_groups floats),
+        and for ``by="exchange"``/``"facility"`` the components (n_slots × n_methods).
+        """
+        per = len(self._central) + len(self.compiled.groups) + 3 * len(self.methods)
+        if by != "network":
+            per += 2 * self.compiled.n_slots * len(self.methods)
+        return max(1, min(VARIANT_CHUNK, VARIANT_MEMORY // (8 * per)))
+
     def _table(
         self,
         parsed: list[ParsedVariant],
@@ -495,8 +508,9 @@ class EngineSession:
             )
         check_options(RULES[0], 0, 0, cff_defaults, include_planned)
         frames = []
-        for start in range(0, max(len(parsed), 1), VARIANT_CHUNK):
-            part = parsed[start : start + VARIANT_CHUNK]
+        chunk = self._chunk_size(by)
+        for start in range(0, max(len(parsed), 1), chunk):
+            part = parsed[start : start + chunk]
             if not part:
                 break
             x = np.empty((len(part), len(self._central)))
