@@ -107,6 +107,7 @@ class ForegroundPlan:
     activities: tuple[OwnerActivity, ...]
     targets: Mapping[tuple[str, str], ActivityInfo] = field(default_factory=dict)
     resolved: Mapping[ActivityRef, tuple[str, str]] = field(default_factory=dict)
+    tag: str = ""  # set by lcasym.inventory.build: part of the database names
 
     def parameter_values(self) -> dict[str, float]:
         """Central values of all parameters, by name."""
@@ -119,7 +120,17 @@ class ForegroundPlan:
 
     def database(self, scenario: naming.Scenario) -> str:
         """Brightway database name of a scenario."""
-        return naming.scenario_database(self.network_id, scenario)
+        return naming.scenario_database(self.network_id, scenario, self.tag)
+
+    @property
+    def custom_database(self) -> str:
+        """Brightway database name of the network's custom activities."""
+        return naming.custom_database(self.network_id, self.tag)
+
+    @property
+    def databases(self) -> tuple[str, str, str]:
+        """The foreground databases of this plan: baseline, symbiosis, custom."""
+        return naming.foreground_databases(self.network_id, self.tag)
 
 
 def _param(exchange: Exchange, kind: ParameterKind, value: float, unit: str = "") -> Parameter:
