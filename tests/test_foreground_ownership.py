@@ -95,12 +95,16 @@ def test_stale_foregrounds_are_deleted_and_others_kept(bw_scratch_project, tiny)
     from lcasym.inventory.build import build_foreground
 
     now = datetime.now(UTC)
+
+    def used(network: str, idle: timedelta) -> dict:
+        return _meta(network, None) | {USED_KEY: (now - idle).isoformat()}
+
     fakes = {
-        "lcasym-tiny-0badf00d-baseline": _meta("tiny", None) | {USED_KEY: str(now - timedelta(hours=3))},
-        "lcasym-other-0badf00d-baseline": _meta("other", None) | {USED_KEY: str(now - timedelta(hours=3))},
-        "lcasym-other-1badf00d-baseline": _meta("other", None) | {USED_KEY: str(now - timedelta(days=60))},
+        "lcasym-tiny-0badf00d-baseline": used("tiny", timedelta(hours=3)),
+        "lcasym-other-0badf00d-baseline": used("other", timedelta(hours=3)),
+        "lcasym-other-1badf00d-baseline": used("other", timedelta(days=60)),
         "lcasym-tiny-2badf00d-custom": {},  # a user's database with an lcasym-like name
-    }  # fmt: skip
+    }
     for name, meta in fakes.items():
         bd.Database(name).write({(name, "x"): {"name": "x", "unit": "kg", "exchanges": []}})
         stored = bd.databases[name]

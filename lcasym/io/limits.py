@@ -80,7 +80,7 @@ def integer_error(source: str, where: str, digits: int, limit: int = MAX_INT_DIG
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_LONG_INT = re.compile(r"(?<![\w.])-?\d{%d,}(?![\w.])" % (MAX_INT_DIGITS + 1))
+_LONG_INT = re.compile(rf"(?<![\w.])-?\d{{{MAX_INT_DIGITS + 1},}}(?![\w.])")
 
 
 def json_depth(text: str) -> int:

@@ -19,7 +19,6 @@ from lcasym.errors import InputError, Problem
 from lcasym.io import limits
 from lcasym.network.model import SymbiosisNetwork
 
-
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
 #: Tags a network file may carry (YAML's core schema); anything else is refused.
