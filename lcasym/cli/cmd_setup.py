@@ -52,6 +52,8 @@ def _print_report(report: SetupReport) -> None:
     for step in report.steps:
         table.add_row(f"step {step.name}", f"{step.action} in {step.seconds:.2f} s  {step.detail}")
     console.print(table)
+    for note in report.notes:
+        console.print(f"  [yellow]note:[/yellow] {note}", markup=True, highlight=False)
     for problem in report.problems:
         console.print(f"  [red]problem:[/red] {problem}")
 
@@ -112,7 +114,11 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Rewrite every piece."),
     ) -> None:
         """Create, check or repair the offline Brightway project (biosphere, methods, data)."""
-        _print_report(run_setup_with_progress(project, directory, methods, force))
+        report = run_setup_with_progress(project, directory, methods, force)
+        _print_report(report)
+        if not report.ok:  # e.g. a user's database lost with a damaged file
+            typer.secho("set-up finished, but see the problems above", err=True, fg="yellow")
+            raise SystemExit(1)
 
     @app.command("status")
     def status_cmd(project: str | None = PROJECT_OPT, directory: Path | None = DIR_OPT) -> None:

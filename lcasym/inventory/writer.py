@@ -15,8 +15,6 @@ import json
 import logging
 from collections.abc import Mapping
 
-import bw2data as bd
-
 from lcasym import __version__
 from lcasym.background.project import quiet_brightway
 from lcasym.errors import BackgroundError, InputError, Problem
@@ -63,6 +61,8 @@ def foreground_tag(network: SymbiosisNetwork, background: Mapping[str, object]) 
 
 
 def _biosphere_lookup(databases: set[str]) -> dict[tuple[str, str, tuple[str, ...]], tuple]:
+    import bw2data as bd
+
     table: dict[tuple[str, str, tuple[str, ...]], tuple] = {}
     for name in databases:
         if name not in bd.databases:
@@ -100,6 +100,8 @@ def _custom_dataset(
     problems: list[Problem],
     index: int,
 ) -> dict:
+    import bw2data as bd
+
     exchanges = [
         {"input": (db, custom.id), "amount": 1.0, "type": "production", "unit": custom.unit}
     ]
@@ -210,6 +212,8 @@ def write_foreground(
     ForeignDataError
         If a database of the same name exists and was not written by lcasym.
     """
+    import bw2data as bd
+
     build = plan_hash(plan, network)
     names = plan.databases
     refuse_foreign(names, bd.projects.current)
@@ -254,6 +258,8 @@ def write_foreground(
 
 
 def _mark_used(names: tuple[str, ...]) -> None:
+    import bw2data as bd
+
     stamp = now_text()
     for name in names:
         meta = bd.databases[name]
@@ -264,6 +270,8 @@ def _mark_used(names: tuple[str, ...]) -> None:
 
 def _restore(names: tuple[str, ...], previous: Mapping[str, tuple[dict, dict]]) -> None:
     """Put back each database as it was; one failure does not stop the others."""
+    import bw2data as bd
+
     for name in names:
         try:
             with quiet_brightway():
