@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lcasym.cli import options as opt
+
 if TYPE_CHECKING:
     from lcasym.background.bootstrap import SetupReport
-
-# bw2data's feedback logger then uses a stdlib logger that lcasym can mute while it works,
-# instead of structlog printing straight to the terminal. Only has an effect if bw2data is
-# not imported yet (the lead may move this line to the top of cli/main.py).
-os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
-
-PROJECT_OPT = typer.Option(
-    None, "--project", "-p", help="Brightway project [env LCASYM_PROJECT, default 'lcasym']."
-)
-DIR_OPT = typer.Option(
-    None,
-    "--dir",
-    help="Brightway base directory [env LCASYM_BRIGHTWAY_DIR, default bw2data's own].",
-)
 
 
 def _print_report(report: SetupReport) -> None:
@@ -102,16 +89,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("setup")
     def setup_cmd(
-        project: str | None = PROJECT_OPT,
-        directory: Path | None = DIR_OPT,
-        methods: list[str] | None = typer.Option(  # noqa: B008
-            None,
-            "--methods",
-            "-m",
-            help="LCIA method family to install (repeatable), e.g. 'CML v4.8 2016'. "
-            "Default: EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H), CED.",
-        ),
-        force: bool = typer.Option(False, "--force", help="Rewrite every piece."),
+        project: opt.Project = None,
+        directory: opt.Directory = None,
+        methods: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--methods",
+                "-m",
+                help="LCIA method family to install (repeatable), e.g. 'CML v4.8 2016'. "
+                "Default: EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H), CED.",
+            ),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Rewrite every piece lcasym wrote.")
+        ] = False,
     ) -> None:
         """Create, check or repair the offline Brightway project (biosphere, methods, data)."""
         report = run_setup_with_progress(project, directory, methods, force)
@@ -121,7 +112,7 @@ def register(app: typer.Typer) -> None:
             raise SystemExit(1)
 
     @app.command("status")
-    def status_cmd(project: str | None = PROJECT_OPT, directory: Path | None = DIR_OPT) -> None:
+    def status_cmd(project: opt.Project = None, directory: opt.Directory = None) -> None:
         """Check the Brightway project without changing it; exit 1 if it is incomplete."""
         from lcasym.background import bootstrap
 
