@@ -30,7 +30,7 @@ def test_version_and_help():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("calc", "missing.yaml"), "does not exist"),
+        (("calc", "missing.yaml"), "file not found: missing.yaml"),
         (("calc", "--crediting", "foo", "x.yaml"), "'foo' is not one of"),
         (("nonsense",), "No such command"),
     ],

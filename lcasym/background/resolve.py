@@ -32,6 +32,7 @@ class ActivityInfo:
     reference_product: str | None
     location: str | None
     unit: str
+    kind: str | None = None  # Brightway "type": "process", "emission", "natural resource"...
 
     def label(self) -> str:
         """Human-readable label: ``'code' (name | product | location, unit)``."""
@@ -52,6 +53,8 @@ class BackgroundIndex:
     local_database
         A database whose codes win when a reference gives a code without a database (the
         network's custom activities; see :func:`network_index`).
+    project_databases
+        Every database of the Brightway project (named in "not available" messages).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class BackgroundIndex:
         *,
         versions: Mapping[str, str | None] | None = None,
         local_database: str | None = None,
+        project_databases: Iterable[str] = (),
     ) -> None:
         self._by_code: dict[str, dict[str, ActivityInfo]] = {}
         self._by_name: dict[tuple[str, str], list[ActivityInfo]] = {}
@@ -71,6 +75,7 @@ class BackgroundIndex:
         for db in self._by_code:
             self.versions.setdefault(db, None)
         self.local_database = local_database
+        self.project_databases: tuple[str, ...] = tuple(project_databases)
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -108,10 +113,12 @@ class BackgroundIndex:
                         reference_product=act.get("reference product"),
                         location=act.get("location"),
                         unit=str(act.get("unit") or ""),
+                        kind=act.get("type"),
                     )
                 )
         log.info("indexed %d activities from %s", len(records), ", ".join(databases))
-        return cls(records, versions=versions)
+        available = sorted(n for n in bd.databases if not bd.databases[n].get("lcasym_build"))
+        return cls(records, versions=versions, project_databases=available)
 
     @classmethod
     def from_open_background(cls) -> BackgroundIndex:
@@ -278,4 +285,9 @@ def network_index(network: SymbiosisNetwork, background: BackgroundIndex) -> Bac
         for c in network.custom_activities
     ]
     versions = {k: v for k, v in background.versions.items() if k != custom_db}
-    return BackgroundIndex(records, versions=versions, local_database=custom_db)
+    return BackgroundIndex(
+        records,
+        versions=versions,
+        local_database=custom_db,
+        project_databases=background.project_databases,
+    )

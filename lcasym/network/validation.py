@@ -25,6 +25,8 @@ from lcasym.network.background_rules import (
     activity_units,
     background_databases,
     background_version,
+    biosphere_as_activity,
+    custom_flows,
     custom_id_clashes,
     unit_or_none,
     unknown_activities,
@@ -349,9 +351,11 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
 BACKGROUND_RULES: tuple[Rule, ...] = (
     background_version,
     background_databases,
+    biosphere_as_activity,
     unknown_activities,
     custom_id_clashes,
     activity_units,
+    custom_flows,
 )
 
 
