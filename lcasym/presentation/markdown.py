@@ -23,7 +23,7 @@ def plain_markdown(text: object) -> str:
     r"""``text`` escaped so that Markdown renders it literally, on one line.
 
     >>> print(plain_markdown("[a](b)"))
-    \\[a\\]\\(b\\)
+    \[a\]\(b\)
     """
     flat = _CONTROL.sub(" ", str(text))
     return _PUNCTUATION.sub(r"\\\1", flat)
