@@ -50,6 +50,7 @@ from lcasym.errors import DamagedProjectError, SetupError
 log = logging.getLogger(__name__)
 
 MARKER_FILE = "lcasym_setup.json"
+CODES_FILE = "lcasym_biosphere3_codes.txt"
 BIOSPHERE_FLOWS = 4709
 Progress = Callable[[str, float], None]
 
@@ -191,12 +192,38 @@ def _missing_flows() -> list[dict[str, Any]]:
     return [flow for flow in _expected_flows() if flow["code"] not in have]
 
 
+def _codes_path() -> Path:
+    from bw2data import projects
+
+    return Path(projects.dir) / CODES_FILE
+
+
+def _write_expected_codes() -> None:
+    """Record the codes of lcasym's biosphere flows in the project (for quick checks)."""
+    codes = sorted(flow["code"] for flow in _expected_flows())
+    path = _codes_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(codes) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _expected_codes(*, parse: bool) -> set[str] | None:
+    """The codes of lcasym's flows: the project's record, else (``parse``) bw2io's data."""
+    try:
+        codes = set(_codes_path().read_text(encoding="utf-8").split())
+    except OSError:
+        codes = set()
+    if len(codes) == BIOSPHERE_FLOWS:
+        return codes
+    return {flow["code"] for flow in _expected_flows()} if parse else None
+
+
 def _biosphere_problems(*, deep: bool = True) -> list[str]:
     """Problems of lcasym's part of biosphere3 (flows a user added are not problems).
 
-    The count must be at least lcasym's 4,709 flows; with ``deep``, a count other than
-    4,709 (a user added flows) is followed by a comparison of the codes with bw2io's list
-    (about 0.5 s). The processed datapackage must be intact.
+    lcasym's 4,709 flow codes must all be there (compared with the list recorded in the
+    project at set-up; without it, ``deep`` parses bw2io's list, about 0.5 s, else only the
+    count is checked). The processed datapackage must be intact.
     """
     from bw2data import databases
 
@@ -205,11 +232,10 @@ def _biosphere_problems(*, deep: bool = True) -> list[str]:
     count, _ = _db_state(lcia.BIOSPHERE)
     if count < BIOSPHERE_FLOWS:
         return [f"{lcia.BIOSPHERE} has {count} flows, lcasym's {BIOSPHERE_FLOWS} are not all there"]
-    if deep and count != BIOSPHERE_FLOWS and (missing := _missing_flows()):
-        return [
-            f"{lcia.BIOSPHERE} lacks {len(missing)} of lcasym's flows "
-            f"(e.g. {missing[0]['name']!r}, code {missing[0]['code']})"
-        ]
+    expected = _expected_codes(parse=deep)
+    missing = sorted(expected - _biosphere_codes()) if expected else []
+    if missing:
+        return [f"{lcia.BIOSPHERE} lacks {len(missing)} of lcasym's flows (e.g. code {missing[0]})"]
     problem = _processed_problem(lcia.BIOSPHERE)
     return [problem] if problem else []
 
@@ -557,6 +583,7 @@ def _biosphere_step(notify: Progress) -> tuple[StepResult, bool, bool]:
         if extra > 0:
             detail += f"{', ' if detail else ''}{extra} flows lcasym did not write kept"
         changed, anew = bool(missing), False
+    _write_expected_codes()
     if problems := _biosphere_problems():
         raise SetupError(
             "; ".join(problems) + ": bw2io's biosphere data is not the expected"
