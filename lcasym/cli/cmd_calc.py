@@ -123,7 +123,7 @@ def calc(
     """
     chosen = output_format(file, output, fmt)  # before any work: exit 2 on a bad output
     network = checked_network(file, project, directory)
-    check_resources(network, draws, method, scheduler)
+    check_resources(network, draws, method, scheduler, workers)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
         sensitivity, project, directory,

@@ -47,7 +47,7 @@ def run_job(
     # The file and the folder are checked before the set-up and the calculation start.
     loaded = load_network(file)
     paths = run_outputs(file, output, loaded.network.network.id, list(dict.fromkeys(formats)))
-    check_resources(loaded.network, draws, method, scheduler)
+    check_resources(loaded.network, draws, method, scheduler, workers)
     report = run_setup_with_progress(project, directory, None, False)
     typer.echo(f"Brightway project {report.project!r} in {report.directory}: {report.status}")
     if not report.ok:

@@ -76,11 +76,20 @@ def checked_network(file: Path, project: str | None, directory: Path | None) -> 
 
 
 def check_resources(
-    network: SymbiosisNetwork, draws: int, methods: list[str] | None, scheduler: str | None
+    network: SymbiosisNetwork,
+    draws: int,
+    methods: list[str] | None,
+    scheduler: str | None,
+    workers: int | None = None,
 ) -> None:
     """Refuse draws that cannot fit in memory and an unreachable scheduler, up front."""
     from lcasym.calc.budget import check_draws, check_scheduler
 
+    if workers is not None and scheduler:
+        raise InputError(
+            [Problem("give either -w/--workers (a local cluster) or --scheduler, not both")],
+            "options",
+        )
     check_draws(draws, len(network.operating_exchanges()), len(methods) if methods else None)
     if scheduler and draws:
         check_scheduler(scheduler)
