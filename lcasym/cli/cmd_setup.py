@@ -96,6 +96,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--methods",
                 "-m",
+                metavar="FAMILY",
                 help="LCIA method family to install (repeatable), e.g. 'CML v4.8 2016'. "
                 "Default: EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H), CED.",
             ),
