@@ -13,7 +13,7 @@ from functools import cache
 
 import pint
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 # Normal cubic metre of gas (0 °C, 1 atm) and standard cubic metre: volumes, counted as m3.
 ureg.define("normal_cubic_meter = meter ** 3 = Nm3 = Nm³")
 ureg.define("standard_cubic_meter = meter ** 3 = Sm3 = Sm³")

@@ -50,6 +50,7 @@ from lcasym.errors import DamagedProjectError, SetupError
 log = logging.getLogger(__name__)
 
 MARKER_FILE = "lcasym_setup.json"
+VERSION_KEYS = ("lcasym", "bw2data", "bw2io", "open_background")
 CODES_FILE = "lcasym_biosphere3_codes.txt"
 BIOSPHERE_FLOWS = 4709
 Progress = Callable[[str, float], None]
@@ -454,7 +455,7 @@ def setup(
                 settings,
                 "verified",
                 families=wanted,
-                versions={k: marker[k] for k in ("lcasym", "bw2data", "bw2io", "open_background")},
+                versions={k: (marker or {}).get(k) for k in VERSION_KEYS},
                 elapsed=time.perf_counter() - start,
             )
         status = "rebuilt" if force else ("created" if marker is None else "repaired")

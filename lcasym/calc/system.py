@@ -122,7 +122,7 @@ class Factorisation:
         return {"matrix": self.matrix}
 
     def __setstate__(self, state) -> None:
-        self.__init__(state["matrix"])
+        Factorisation.__init__(self, state["matrix"])
 
 
 @dataclass
@@ -342,7 +342,7 @@ class LcaSystem:
 
     def rows(self, keys: Iterable[Key]) -> np.ndarray:
         """Product rows of ``(database, code)`` keys; raises ``CalculationError`` if unknown."""
-        keys = [tuple(k) for k in keys]
+        keys = [(k[0], k[1]) for k in keys]
         missing = [k for k in keys if k not in self.index]
         if missing:
             raise OutsideSystemError(

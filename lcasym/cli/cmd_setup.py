@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -51,7 +51,7 @@ def run_setup_with_progress(
     """Run :func:`lcasym.background.bootstrap.setup` with a progress bar or plain lines."""
     from lcasym.background import bootstrap
 
-    kwargs = {"families": methods or None, "force": force}
+    kwargs: dict[str, Any] = {"families": methods or None, "force": force}
     if not sys.stdout.isatty():
         seen: set[str] = set()
 

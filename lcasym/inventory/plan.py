@@ -194,7 +194,7 @@ class _Builder:
             df = _param(ex, "displacement_factor", d.displacement_factor)
             self.parameters += [ratio, df]
             k = _ratio_constant(ex.unit, d.ratio_unit, info.unit)
-            names = (amount.name, ratio.name, df.name)
+            names: tuple[str, ...] = (amount.name, ratio.name, df.name)
             for scenario in naming.SCENARIOS:
                 self.edge(
                     scenario, rec, info, "technosphere", k, names, ex.receiver, ex.id, "displaced"
@@ -306,16 +306,16 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
     for ex in exchanges:
         b.exchange(ex)
     for custom in network.custom_activities:
-        for item in custom.exchanges:
-            if item.activity is not None:
-                b.target(item.activity)
+        for cx in custom.exchanges:
+            if cx.activity is not None:
+                b.target(cx.activity)
 
     activities: list[OwnerActivity] = []
     present = {(e.scenario, e.owner) for e in b.edges}
     for scenario in naming.SCENARIOS:
         facility_inputs: dict[str, list[str]] = {f.id: [] for f in network.facilities}
         for ex in exchanges:
-            sides = (
+            sides: tuple[tuple[naming.Side, str, str], ...] = (
                 (
                     "receiver",
                     ex.receiver,

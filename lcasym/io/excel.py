@@ -399,9 +399,9 @@ class _Reader:
                 )
                 continue
             children = data[top][parents[owner]].setdefault(spec.path[1], [])
-            base = (top, parents[owner], spec.path[1], len(children))
-            self.origins[base] = Origin(spec.sheet, row, f"{spec.key} {owner!r}")
-            children.append(self.record(spec.sheet, row, columns, fields, base))
+            child: DataPath = (top, parents[owner], spec.path[1], len(children))
+            self.origins[child] = Origin(spec.sheet, row, f"{spec.key} {owner!r}")
+            children.append(self.record(spec.sheet, row, columns, fields, child))
 
     def read(self) -> ExcelRead:
         data: dict[str, Any] = {}

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
 from lcasym.errors import InputError, Problem
@@ -70,14 +71,19 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _events(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, object]]:
-    parser = XMLPullParser(events=("start", "end"))
+def _events(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, Any]]:
+    parser: XMLPullParser = XMLPullParser(events=("start", "end"))
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             parser.feed(chunk)
-            yield from parser.read_events()
+            yield from _pairs(parser)
     parser.close()
-    yield from parser.read_events()
+    yield from _pairs(parser)
+
+
+def _pairs(parser: XMLPullParser) -> Iterator[tuple[str, Any]]:
+    for event in parser.read_events():
+        yield event[0], event[1] if len(event) > 1 else None
 
 
 def _check_sheet(
@@ -87,10 +93,10 @@ def _check_sheet(
     rows = row_number = column = cells = 0
     where = f"sheet {sheet!r}"
     for event, element in _events(archive, part):
-        tag = element.tag  # type: ignore[attr-defined]
+        tag = element.tag
         if event == "start" and tag == f"{_MAIN}row":
             rows += 1
-            r = element.get("r")  # type: ignore[attr-defined]
+            r = element.get("r")
             row_number = int(r) if r and r.isdigit() and len(r) < 9 else row_number + 1
             column = 0
             if rows > limits.MAX_SHEET_ROWS or row_number > limits.MAX_SHEET_ROWS:
@@ -102,7 +108,7 @@ def _check_sheet(
                 )
         elif event == "start" and tag == f"{_MAIN}c":
             cells += 1
-            match = _REF.fullmatch(element.get("r") or "")  # type: ignore[attr-defined]
+            match = _REF.fullmatch(element.get("r") or "")
             column = column_index(match.group(1)) if match else column + 1
             if column > limits.MAX_SHEET_COLUMNS:
                 ref = match.group(0) if match else f"column {column:,}"
@@ -120,7 +126,7 @@ def _check_sheet(
                     "cells or split the network",
                 )
         elif event == "end" and tag == f"{_MAIN}row":
-            element.clear()  # type: ignore[attr-defined]
+            element.clear()
     return cells_so_far + cells
 
 
@@ -143,14 +149,14 @@ def check_xlsx(path: Path) -> None:
                     f"of {limits.MAX_XLSX_UNPACKED / 1e6:,.0f} MB: it is not an ordinary network "
                     "workbook (a zip bomb?); save your data into a new workbook",
                 )
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    with archive.open(part) as stream:
+            for info in parts:
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as stream:
                         head = stream.read(2048)
                     if b"<!DOCTYPE" in head.upper():
                         raise limits.limit_error(
                             source,
-                            f"the part {part.filename} declares an XML DOCTYPE, which workbooks "
+                            f"the part {info.filename} declares an XML DOCTYPE, which workbooks "
                             "never need: save the data into a new workbook",
                         )
             cells = 0

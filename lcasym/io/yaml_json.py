@@ -31,7 +31,7 @@ _INT_TEXT = re.compile(r"[-+]?[0-9_]+")
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
-class _UniqueKeyLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _UniqueKeyLoader(_BASE_LOADER):
     """Safe loader (libyaml's when available) that refuses a key given twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

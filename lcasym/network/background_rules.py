@@ -38,9 +38,9 @@ def activity_refs(network: SymbiosisNetwork) -> Iterator[tuple[P, ActivityRef]]:
         if x.forgone_output is not None and x.forgone_output.activity is not None:
             yield ("exchanges", i, "forgone_output", "activity"), x.forgone_output.activity
     for i, c in enumerate(network.custom_activities):
-        for j, e in enumerate(c.exchanges):
-            if e.activity is not None:
-                yield ("custom_activities", i, "exchanges", j, "activity"), e.activity
+        for j, ce in enumerate(c.exchanges):
+            if ce.activity is not None:
+                yield ("custom_activities", i, "exchanges", j, "activity"), ce.activity
 
 
 def unit_or_none(text: str | None) -> Unit | None:
@@ -133,9 +133,10 @@ def _convertible(
     ctx: Context, ref: ActivityRef, units: list[str | None], path: P, what: str
 ) -> Iterator[Problem]:
     info = ctx.activity(ref)
-    parsed = [unit_or_none(u) for u in units if u]
+    maybe = [unit_or_none(u) for u in units if u]
     target = unit_or_none(info.unit) if info else None
-    if info is None or target is None or any(u is None for u in parsed):
+    parsed = [u for u in maybe if u is not None]
+    if info is None or target is None or len(parsed) != len(maybe):
         return  # unknown activity or unit: reported by other rules
     combined = parsed[0]
     for extra in parsed[1:]:
@@ -197,12 +198,12 @@ def activity_units(ctx: Context) -> Iterator[Problem]:
                 "the activity",
             )
     for i, c in enumerate(ctx.network.custom_activities):
-        for j, e in enumerate(c.exchanges):
-            if e.activity is not None and e.unit:
+        for j, ce in enumerate(c.exchanges):
+            if ce.activity is not None and ce.unit:
                 yield from _convertible(
                     ctx,
-                    e.activity,
-                    [e.unit],
+                    ce.activity,
+                    [ce.unit],
                     ("custom_activities", i, "exchanges", j, "unit"),
                     "the activity",
                 )
