@@ -23,6 +23,7 @@ and the first Brightway import can run inside :func:`quiet_brightway`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -224,6 +225,7 @@ def _prepare_bw2data_import() -> None:
 
 
 def _try_lock(handle: Any) -> bool:
+    """Take the lock without waiting: True if taken (or locks are unsupported), else False."""
     try:
         import fcntl
 
@@ -235,8 +237,10 @@ def _try_lock(handle: Any) -> bool:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
-    except OSError:
-        return False
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False  # another process holds it
+        log.warning("file locks do not work in %s (%s): working without", handle.name, exc)
     return True
 
 
