@@ -264,10 +264,12 @@ def custom_flows(ctx: Context) -> Iterator[Problem]:
                 continue
             path: P = ("custom_activities", i, "exchanges", j, "flow")
             if flow.database not in ctx.index.databases:
-                known = ctx.index.project_databases or tuple(ctx.index.databases)
+                known = ctx.index.project_databases
+                if not known or flow.database in known:
+                    continue  # no project to check against (shipped files only), or not indexed
                 yield ctx.problem(
                     f"biosphere database {flow.database!r} is not available (available: "
-                    f"{', '.join(map(repr, known)) or 'none'}): run 'lcasym setup' "
+                    f"{', '.join(map(repr, known))}): run 'lcasym setup' "
                     "(it installs biosphere3) or correct the database name",
                     (*path, "database"),
                 )
