@@ -76,9 +76,13 @@ class Choice:
         )
 
     def cost_savings(self) -> float:
-        """Cost effect of the chosen set (NaN when a chosen candidate's cost is unknown)."""
+        """Cost effect of the chosen candidates whose cost is known (see ``cost_unknown``)."""
         cost = self.opportunities.scored.cost_per_unit[self.rows]
-        return float(np.sum(cost * self.amounts)) if len(self.rows) else 0.0
+        return float(np.nansum(cost * self.amounts)) if len(self.rows) else 0.0
+
+    def cost_unknown(self) -> int:
+        """How many chosen candidates have no known cost (left out of ``cost_savings``)."""
+        return int(np.isnan(self.opportunities.scored.cost_per_unit[self.rows]).sum())
 
     def exchanges(self):
         """The chosen candidates as lcasym exchanges (status planned)."""

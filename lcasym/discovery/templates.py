@@ -89,7 +89,8 @@ class Template:
     ) -> Exchange:
         """The lcasym exchange of a candidate of this template (see the module docstring)."""
         key, s = self.key, self.synergy
-        ratio_unit = f"({format(parse_unit(self.activity_unit), '~')})/({key.offer_unit})"
+        symbol = format(parse_unit(self.activity_unit), "~").replace(" ** ", "**")
+        ratio_unit = f"{symbol}/{key.offer_unit}"
         transport = []
         if s.transport is not None and distance_km > 0:
             transport.append(
