@@ -18,13 +18,16 @@ SCHEMA_FILE = "operations_inventory.schema.json"
 
 
 def _codes_as_text(node: Any) -> Any:
-    """``currently`` also accepts a plain activity code (``currently: gypsum_mined``)."""
+    """``currently`` also takes a plain code (``gypsum_mined``), ``temperature`` a text."""
     if isinstance(node, dict):
         out = {k: _codes_as_text(v) for k, v in node.items()}
-        current = out.get("properties", {}).get("currently")
-        if isinstance(current, dict) and "anyOf" in current:
-            if {"$ref": ACTIVITY_REF} in current["anyOf"]:
-                current["anyOf"].insert(1, {"type": "string", "minLength": 1})
+        props = out.get("properties", {})
+        current = props.get("currently")
+        if isinstance(current, dict) and {"$ref": ACTIVITY_REF} in current.get("anyOf", []):
+            current["anyOf"].insert(1, {"type": "string", "minLength": 1})
+        temperature = props.get("temperature")
+        if isinstance(temperature, dict) and "anyOf" in temperature:
+            temperature["anyOf"].insert(1, {"type": "string", "description": "e.g. '363 K'"})
         return out
     if isinstance(node, list):
         return [_codes_as_text(v) for v in node]
