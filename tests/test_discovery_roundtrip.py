@@ -77,7 +77,7 @@ def test_candidate_to_network_to_calculation(bw_scratch_project, tmp_path):
     forgone = result.exchanges.set_index(["exchange", "method"])["forgone"]
     exchanges = choice.exchanges()
     for e, k, x in zip(exchanges, choice.rows, choice.amounts, strict=True):
-        for m, method in enumerate(opps.methods):
+        for m in range(len(opps.methods)):
             label = opps.method_label(m)
             expected = opps.scored.net_per_unit[k, m] * x
             assert nets[(e.id, label)] == pytest.approx(expected, rel=1e-9, abs=1e-9), (e.id, label)
