@@ -173,10 +173,10 @@ def _check(flows: Mapping[str, FlowType], synergies: list[SynergyType], where: s
             problems.append(f"synergy {s.id!r} is given twice")
         seen.add(s.id)
         for side, name in (("offer", s.supply), ("need", s.demand)):
-            flow = flows.get(name)
-            if flow is None:
+            known = flows.get(name)
+            if known is None:
                 problems.append(f"synergy {s.id!r}: unknown flow {name!r}")
-            elif side not in flow.sides:
+            elif side not in known.sides:
                 problems.append(f"synergy {s.id!r}: flow {name!r} is not on the {side} side")
         supply = flows.get(s.supply)
         if s.conditions.min_quality and supply and s.conditions.min_quality not in supply.qualities:

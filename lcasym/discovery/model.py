@@ -53,7 +53,7 @@ def _to_celsius(value: Any) -> Any:
     else:
         return number
     try:
-        quantity = ureg.Quantity(text)
+        quantity: Any = ureg.Quantity(text)
     except Exception as exc:  # pint raises several kinds
         raise ValueError(
             f"cannot read the temperature {value!r}: write a number in °C (e.g. 90), or a "

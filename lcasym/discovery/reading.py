@@ -58,7 +58,7 @@ def _hint(error: dict[str, Any]) -> str:
 def _problems(exc: ValidationError, locate: Locate, skip: Iterable[tuple]) -> list[Problem]:
     skipped = {tuple(p) for p in skip}
     return [
-        Problem(_hint(e), locate(tuple(e["loc"])))
+        Problem(_hint(dict(e)), locate(tuple(e["loc"])))
         for e in exc.errors(include_url=False)
         if tuple(e["loc"]) not in skipped
     ]

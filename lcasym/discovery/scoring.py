@@ -17,14 +17,14 @@ same for any number of chunks and workers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from lcasym.discovery.knowledge import KnowledgeBase
 from lcasym.discovery.matching import PairBlock, ParkArrays, match_chunk
-from lcasym.discovery.model import OperationsInventory
+from lcasym.discovery.model import Need, Offer, OperationsInventory
 from lcasym.discovery.pricing import UnitComponents
 from lcasym.discovery.templates import Template, TemplateKey, resolve_template, template_key
 from lcasym.errors import BackgroundError, InputError, Problem
@@ -69,11 +69,12 @@ def check_background(
         ("need", _need_paths(inv), inv.needs()),
     ):
         for path, (_facility, item) in zip(paths, pairs, strict=True):
-            if item.currently is None:
+            current = item.currently if isinstance(item, Offer | Need) else None
+            if current is None:
                 continue
             where = locate((*path, "currently"))
             try:
-                info = index.resolve(item.currently, default_database=database)
+                info = index.resolve(current, default_database=database)
                 conversion_factor(item.unit, info.unit)
             except BackgroundError as exc:
                 problems.append(Problem(str(exc), where))
@@ -108,6 +109,7 @@ def build_templates(
     if problems:
         raise InputError(problems, str(locate(())) or "inventory")
     offers, needs = inv.offers(), inv.needs()
+    need_paths = _need_paths(inv)
     database = inv.park.background.database
     templates: list[Template] = []
     seen: dict[TemplateKey, int] = {}
@@ -121,7 +123,6 @@ def build_templates(
         n_var = np.full(len(needs), -1, dtype=np.int64)
         o_keys: dict[tuple, int] = {}
         n_keys: dict[tuple, int] = {}
-        examples: dict[tuple[int, int], tuple[int, int]] = {}
         for o in o_idx:
             facility, offer = offers[o]
             key, _ = template_key(inv, kb, s, facility, offer, needs[n_idx[0]][1])
@@ -130,19 +131,21 @@ def build_templates(
             o_var[o] = o_keys.setdefault(part, len(o_keys))
         for n in n_idx:
             need = needs[n][1]
-            part = (need.unit, need.currently)
-            n_var[n] = n_keys.setdefault(part, len(n_keys))
-        for o in o_idx:
-            for n in n_idx:
-                examples.setdefault((o_var[o], n_var[n]), (o, n))
+            n_part = (need.unit, need.currently)
+            n_var[n] = n_keys.setdefault(n_part, len(n_keys))
+        # One example pair per (offer variant, need variant): the first of each.
+        o_first = o_idx[np.unique(o_var[o_idx], return_index=True)[1]]
+        n_first = n_idx[np.unique(n_var[n_idx], return_index=True)[1]]
         table = np.full((len(o_keys), len(n_keys)), -1, dtype=np.int64)
-        for (ov, nv), (o, n) in examples.items():
-            key, note = template_key(inv, kb, s, offers[o][0], offers[o][1], needs[n][1])
-            if key not in seen:
-                where = f"{locate((*_need_paths(inv)[n], 'flow'))} (synergy {s.id})"
-                templates.append(resolve_template(key, kb, index, database, where, note))
-                seen[key] = len(templates) - 1
-            table[ov, nv] = seen[key]
+        for o in o_first:
+            for n in n_first:
+                ov, nv = int(o_var[o]), int(n_var[n])
+                key, note = template_key(inv, kb, s, offers[o][0], offers[o][1], needs[n][1])
+                if key not in seen:
+                    where = f"{locate((*need_paths[n], 'flow'))} (synergy {s.id})"
+                    templates.append(resolve_template(key, kb, index, database, where, note))
+                    seen[key] = len(templates) - 1
+                table[ov, nv] = seen[key]
         lookups[si] = Lookup(o_var, n_var, table)
     return templates, lookups
 
@@ -237,8 +240,7 @@ def merge(parts: list[Scored], keep_excluded: bool) -> Scored:
     if keep_excluded:
         ex = PairBlock.concat([p.excluded for p in parts if p.excluded is not None])
         ex = ex.select(np.lexsort((ex.need, ex.offer, ex.synergy)))
-        merged = Scored(*(getattr(merged, f) for f in ("candidates", "template", "net_per_unit",
-                          "cost_per_unit", "cost_basis")), ex, merged.reason_bits)  # fmt: skip
+        merged = replace(merged, excluded=ex)
     return merged
 
 
