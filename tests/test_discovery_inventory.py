@@ -17,7 +17,13 @@ from lcasym.discovery.reading import (
     read_inventory,
     write_inventory,
 )
-from lcasym.discovery.schema import SCHEMA_FILE, inventory_schema_text
+from lcasym.discovery.schema import (
+    MARKERS,
+    SCHEMA_FILE,
+    field_reference_markdown,
+    inventory_schema_text,
+    synergy_table_markdown,
+)
 from lcasym.errors import InputError
 from lcasym.paths import examples_dir
 
@@ -274,6 +280,11 @@ def test_schema_is_current_and_accepts_files(tmp_path):
     assert (docs / SCHEMA_FILE).read_text(encoding="utf-8") == inventory_schema_text(), (
         "regenerate with: python -m lcasym.discovery.schema"
     )
+    text = (docs / "opportunities.md").read_text(encoding="utf-8")
+    for name, body in (("fields", field_reference_markdown()),
+                       ("synergies", synergy_table_markdown())):  # fmt: skip
+        start, end = MARKERS[name]
+        assert f"{start}\n{body}{end}" in text, "regenerate: python -m lcasym.discovery.schema"
     schema = json.loads(inventory_schema_text())
     jsonschema.validate(rich_data(), schema)
     path = tmp_path / "x.yaml"

@@ -115,7 +115,7 @@ class Properties(Strict):
 class Flow(Strict):
     """What an offer or a need is about: a flow type of the knowledge base and a quantity."""
 
-    id: Identifier
+    id: Identifier = Field(description="Short id, unique in the file (used by --explain)")
     flow: str = Field(
         min_length=1, description="Flow type of the knowledge base (e.g. 'fgd_gypsum')"
     )
@@ -138,9 +138,11 @@ class Flow(Strict):
         le=HOURS_PER_YEAR,
         description="Hours per year the flow is available (offer) or needed (need)",
     )
-    description: str | None = None
+    description: str | None = Field(default=None, description="Free text (shown as the flow)")
     source: str | None = Field(default=None, description="Where the quantity comes from")
-    year_of_figure: int | None = Field(default=None, ge=1900, le=2100)
+    year_of_figure: int | None = Field(
+        default=None, ge=1900, le=2100, description="Year the quantity refers to"
+    )
 
     _celsius = field_validator("temperature", mode="before")(lambda cls, v: _to_celsius(v))
 
@@ -226,14 +228,14 @@ class Need(Flow):
 class ParkFacility(Strict):
     """A firm or plant of the park with what it offers and what it needs."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
-    sector: str = Field(min_length=1)
+    id: Identifier = Field(description="Short id of the facility")
+    name: str = Field(min_length=1, description="Name of the firm or plant")
+    sector: str = Field(min_length=1, description="Industry sector (free text or NACE code)")
     location: str | None = Field(default=None, description="Country or region code, e.g. 'DK'")
     coordinates: Coordinates | None = None
     offers: list[Offer] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
-    notes: str | None = None
+    notes: str | None = Field(default=None, description="Free text")
 
 
 class Distance(Strict):
@@ -242,17 +244,19 @@ class Distance(Strict):
     a: Identifier = Field(description="Id of one facility")
     b: Identifier = Field(description="Id of the other facility")
     km: float = Field(ge=0, description="Distance, km (0 = same site)")
-    source: str | None = None
+    source: str | None = Field(default=None, description="Where the distance comes from")
 
 
 class ParkInfo(Strict):
     """Park-level facts."""
 
-    id: Identifier
-    name: str = Field(min_length=1)
+    id: Identifier = Field(description="Short id of the park (the written network's id)")
+    name: str = Field(min_length=1, description="Name shown in tables and reports")
     country: str | None = Field(default=None, description="Country code (ISO 3166 alpha-2)")
     year: int = Field(ge=1900, le=2100, description="Year the quantities refer to")
-    currency: str = Field(default="EUR", min_length=3, max_length=3)
+    currency: str = Field(
+        default="EUR", min_length=3, max_length=3, description="ISO 4217 code of all prices"
+    )
     background: Background = Field(default_factory=Background)
     detour_factor: float = Field(
         default=1.0,
@@ -263,14 +267,18 @@ class ParkInfo(Strict):
     transport_cost: float | None = Field(
         default=None, ge=0, description="Transport cost per t·km (park currency), when known"
     )
-    description: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    description: str | None = Field(default=None, description="Free text")
+    sources: list[str] = Field(
+        default_factory=list, description="References behind the data (one per row in Excel)"
+    )
 
 
 class OperationsInventory(Strict):
     """A park's operations inventory: the input of opportunity discovery."""
 
-    schema_version: str = INVENTORY_SCHEMA_VERSION
+    schema_version: str = Field(
+        default=INVENTORY_SCHEMA_VERSION, description="Version of this file format; keep '1.0'"
+    )
     park: ParkInfo
     facilities: list[ParkFacility] = Field(min_length=1)
     distances: list[Distance] = Field(default_factory=list)
