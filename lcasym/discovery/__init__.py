@@ -4,7 +4,7 @@ An operations inventory (what each facility has and needs, :mod:`.model`) is mat
 against a knowledge base of synergy types (:mod:`.knowledge`, ``lcasym/data/
 synergy_types.yaml``); every candidate is priced on every category with lcasym's engine
 (:mod:`.pricing`), ranked (:mod:`.result`), and the best set is chosen with a MILP
-(:mod:`.choose`) and written as planned exchanges of a network (:mod:`.network_out`)::
+(:mod:`.choice`) and written as planned exchanges of a network (:mod:`.network_out`)::
 
     from lcasym.discovery import discover, choose, write_chosen_network
 
@@ -15,7 +15,7 @@ synergy_types.yaml``); every candidate is priced on every category with lcasym's
 """
 
 from lcasym.discovery.api import discover
-from lcasym.discovery.choose import Choice, choose, pareto_front
+from lcasym.discovery.choice import Choice, choose, pareto_front
 from lcasym.discovery.faces import chosen_exchanges_table, ranked_table
 from lcasym.discovery.knowledge import KnowledgeBase, load_knowledge_base
 from lcasym.discovery.matching import explain

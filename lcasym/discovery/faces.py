@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lcasym.discovery.choose import Choice
+from lcasym.discovery.choice import Choice
 from lcasym.discovery.result import Opportunities, RankBy, exchange_id_of
 
 RANKED_COLUMNS = {

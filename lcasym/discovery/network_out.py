@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lcasym.discovery.choose import Choice
+from lcasym.discovery.choice import Choice
 from lcasym.errors import InputError, Problem
 from lcasym.network.model import (
     Economics,

@@ -262,47 +262,57 @@ def choose(
 
 
 def _solve(opps, rows, w, bounds_m, required, min_cost, time_limit):
+    """Solve the MILP of the module docstring for candidate ``rows``; ``x`` per row.
+
+    Each amount is solved for as a share of its potential, ``z_c = x_c / x̄_c`` (HiGHS
+    refuses semi-continuous variables with large bounds, and the shares are well scaled).
+    A minimum quantity makes ``z_c`` semi-continuous (0 or in [lo_c/x̄_c, 1], no binary
+    needed); binaries ``y_c`` (with ``z_c ≤ y_c``) only for one-supplier needs.
+    """
     c = opps.scored.candidates
     n = len(rows)
     ub = c.potential[rows].astype(float)
     lo = _lower(opps, rows)
     delta = c.delivers[rows]
-    eye = sparse.identity(n, format="csr")
+    one = np.array([opps.kb.synergies[int(s)].conditions.one_supplier_per_need
+                    for s in c.synergy[rows]], dtype=bool)  # fmt: skip
+    k = int(one.sum())  # binaries, one per candidate of a one-supplier need
+    which = np.nonzero(one)[0]
+    cols = sparse.diags(ub, format="csr")  # x = diag(x̄) z
     blocks, lower, upper = [], [], []
 
-    def add(a_x, a_y, lb, ubound):
-        block = sparse.hstack([a_x, a_y], format="csr")
+    def add(a_x, lb, ubound, a_y=None):
+        a_y = sparse.csr_matrix((a_x.shape[0], k)) if a_y is None else a_y
+        block = sparse.hstack([sparse.csr_matrix(a_x) @ cols, a_y], format="csr")
         blocks.append(block)
         lower.append(np.broadcast_to(np.asarray(lb, dtype=float), (block.shape[0],)))
         upper.append(np.broadcast_to(np.asarray(ubound, dtype=float), (block.shape[0],)))
 
-    add(eye, -sparse.diags(ub), -np.inf, 0.0)  # x ≤ x̄ y
-    add(eye, -sparse.diags(lo), 0.0, np.inf)  # x ≥ lo y
     offers, o_inv = np.unique(c.offer[rows], return_inverse=True)
     a = sparse.csr_matrix((np.ones(n), (o_inv, np.arange(n))), shape=(len(offers), n))
-    add(a, sparse.csr_matrix((len(offers), n)), -np.inf, opps.matching.arrays.offers.amount[offers])
+    add(a, -np.inf, opps.matching.arrays.offers.amount[offers])
     needs, n_inv = np.unique(c.need[rows], return_inverse=True)
     a = sparse.csr_matrix((delta, (n_inv, np.arange(n))), shape=(len(needs), n))
-    add(a, sparse.csr_matrix((len(needs), n)), -np.inf, opps.matching.arrays.needs.amount[needs])
-    one = np.array([opps.kb.synergies[int(s)].conditions.one_supplier_per_need
-                    for s in c.synergy[rows]])  # fmt: skip
-    if one.any():
-        a = sparse.csr_matrix((one.astype(float), (n_inv, np.arange(n))), shape=(len(needs), n))
-        add(sparse.csr_matrix((len(needs), n)), a, -np.inf, 1.0)
+    add(a, -np.inf, opps.matching.arrays.needs.amount[needs])
+    if k:
+        pick = sparse.csr_matrix((1.0 / ub[which], (np.arange(k), which)), shape=(k, n))
+        add(pick, -np.inf, 0.0, -sparse.identity(k, format="csr"))  # z ≤ y
+        groups, g_inv = np.unique(n_inv[which], return_inverse=True)
+        a_y = sparse.csr_matrix((np.ones(k), (g_inv, np.arange(k))), shape=(len(groups), k))
+        add(sparse.csr_matrix((len(groups), n)), -np.inf, 1.0, a_y)  # Σ y ≤ 1 per need
     for need, amount in required.items():
-        a = sparse.csr_matrix(np.where(c.need[rows] == need, delta, 0.0)[None, :])
-        add(a, sparse.csr_matrix((1, n)), amount, np.inf)
+        add(np.where(c.need[rows] == need, delta, 0.0)[None, :], amount, np.inf)
     for m, bound in bounds_m:
-        a = sparse.csr_matrix(opps.scored.net_per_unit[rows, m][None, :])
-        add(a, sparse.csr_matrix((1, n)), bound, np.inf)
+        add(opps.scored.net_per_unit[rows, m][None, :], bound, np.inf)
     if min_cost is not None:
-        a = sparse.csr_matrix(opps.scored.cost_per_unit[rows][None, :])
-        add(a, sparse.csr_matrix((1, n)), min_cost, np.inf)
-    scale = float(np.max(np.abs(w))) or 1.0
+        add(opps.scored.cost_per_unit[rows][None, :], min_cost, np.inf)
+    semi = lo > 0
+    gain = w * ub
+    scale = float(np.max(np.abs(gain))) or 1.0
     res = milp(
-        c=np.concatenate([-w / scale, np.zeros(n)]),
-        integrality=np.concatenate([np.zeros(n), np.ones(n)]),
-        bounds=Bounds(np.zeros(2 * n), np.concatenate([ub, np.ones(n)])),
+        c=np.concatenate([-gain / scale, np.zeros(k)]),
+        integrality=np.concatenate([np.where(semi, 2, 0), np.ones(k)]),
+        bounds=Bounds(np.concatenate([lo / ub, np.zeros(k)]), np.ones(n + k)),
         constraints=LinearConstraint(
             sparse.vstack(blocks, format="csr"), np.concatenate(lower), np.concatenate(upper)
         ),
@@ -317,7 +327,10 @@ def _solve(opps, rows, w, bounds_m, required, min_cost, time_limit):
             "options",
         )
     status = "optimal" if res.status == 0 else f"best found ({res.message})"
-    x = np.clip(res.x[:n], 0.0, ub)
+    gap = getattr(res, "mip_gap", None)
+    if res.status != 0 and gap is not None and np.isfinite(gap):
+        status += f", gap {gap:.2%}"
+    x = np.clip(res.x[:n], 0.0, 1.0) * ub
     return x, float(w @ x), status
 
 
