@@ -110,6 +110,10 @@ def test_kalundborg_before_proposes_the_historical_exchanges(bw_scratch_project)
     assert historical <= pairs
     # Nothing else is proposed: the other pairs fail a stated condition.
     assert pairs == historical
+    table = ranked.set_index("candidate")
+    assert set(table["coverage"]) <= {"covered", "partial", "not covered"}
+    # lcasym-open's market sulfur is a placeholder: the candidate says so.
+    assert "placeholder: sulfur_recovered" in table.loc["refinery-sulfur>kemira-sulfur", "notes"]
     reasons = opps.excluded_table()
     assert (
         "gives no 'nitrogen_fraction'"

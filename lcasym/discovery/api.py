@@ -100,7 +100,8 @@ def discover(
         log.warning("%s", warning)
     inv = loaded.inventory
     arrays = ParkArrays.from_inventory(inv, kb)
-    if system is None or index is None:
+    own_engine = system is None or index is None
+    if own_engine:
         from lcasym.discovery.engine import load_engine
 
         engine = load_engine(
@@ -108,7 +109,13 @@ def discover(
         )
         system, index = engine.system, engine.index
     templates, lookups = build_templates(inv, kb, arrays, index, loaded.locate)
-    unit = price_templates(inv, templates, system, index)
+    if own_engine:  # coverage reads the activities' metadata in the project
+        from lcasym.background.project import brightway_project
+
+        with brightway_project(project, directory):
+            unit = price_templates(inv, templates, system, index)
+    else:
+        unit = price_templates(inv, templates, system, index)
     if keep_excluded is None:
         pairs = sum(
             int((arrays.offers.flow == s.supply).sum()) * int((arrays.needs.flow == s.demand).sum())

@@ -47,6 +47,8 @@ class UnitComponents:
     transport_per_km: np.ndarray
     forgone: np.ndarray
     coverage: tuple[tuple[str, ...], ...]  # per template, per method
+    #: per template: (method label or "" for every method, flag text), e.g. a placeholder
+    flags: tuple[tuple[tuple[str, str], ...], ...] = ()
 
     def net_per_unit(self, t: np.ndarray, delivers: np.ndarray, km: np.ndarray) -> np.ndarray:
         """``δ·D₁ + W₁ − X₁ − d·T₁ − F₁`` for candidates of templates ``t`` (n, n_methods)."""
@@ -120,7 +122,7 @@ def price_templates(
     plan = plan_foreground(network, network_index(network, index))
     comps = evaluate_plan(plan, system)
     order = [comps.exchange_ids.index(f"t{i}") for i in range(len(templates))]
-    coverage = _coverage(plan, system, network, len(templates), n_m)
+    coverage, flags = _coverage(plan, system, network)
     labels = [method_label(m) for m in system.methods]
     cov = tuple(tuple(coverage(f"t{i}", label) for label in labels) for i in range(len(templates)))
     return UnitComponents(
@@ -130,15 +132,24 @@ def price_templates(
         transport_per_km=comps.transport[0, order],
         forgone=comps.forgone[0, order],
         coverage=cov,
+        flags=tuple(flags.get(f"t{i}", ()) for i in range(len(templates))),
     )
 
 
-def _coverage(plan: Any, system: Any, network: SymbiosisNetwork, n_t: int, n_m: int):
-    """``coverage(exchange, method_label)`` from lcasym's coverage assessment."""
+def _coverage(plan: Any, system: Any, network: SymbiosisNetwork):
+    """``coverage(exchange, method_label)`` and the flags of each exchange.
+
+    From lcasym's coverage assessment; it runs inside the system's Brightway project.
+    """
     from lcasym.calc.system import LcaSystem
 
     if not isinstance(system, LcaSystem):  # hand-made unit scores: nothing to assess
-        return lambda _exchange, _label: NOT_ASSESSED
+        return (lambda _exchange, _label: NOT_ASSESSED), {}
     from lcasym.results.coverage import assess_coverage
 
-    return assess_coverage(plan, system, network).of_exchange
+    assessed = assess_coverage(plan, system, network)
+    flags: dict[str, tuple[tuple[str, str], ...]] = {}
+    for row in assessed.flags.itertuples():
+        entry = (str(row.method or ""), f"{row.flag}: {row.detail}")
+        flags[str(row.entity)] = (*flags.get(str(row.entity), ()), entry)
+    return assessed.of_exchange, flags

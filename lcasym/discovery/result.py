@@ -104,7 +104,12 @@ class Opportunities:
         table["cost_basis"] = [basis_text(int(b)) for b in self.scored.cost_basis]
         t = self.scored.template
         table["coverage"] = [self.unit.coverage[i][m] if self.unit.coverage else "" for i in t]
-        table["notes"] = ["; ".join(self.templates[i].notes) for i in t]
+        label = self.method_label(m)
+        flags = [
+            tuple(text for method, text in entries if method in ("", label))
+            for entries in (self.unit.flags or ((),) * len(self.templates))
+        ]
+        table["notes"] = ["; ".join((*self.templates[i].notes, *flags[i])) for i in t]
         return table
 
     def ranked(self, by: RankBy = "ghg", top: int | None = None) -> pd.DataFrame:
