@@ -9,6 +9,7 @@ added in parallel; until then the planned exchanges are switched to operating he
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from discovery_helpers import GWP, facility, inventory
 
@@ -119,3 +120,25 @@ def test_kalundborg_before_proposes_the_historical_exchanges(bw_scratch_project)
         "gives no 'nitrogen_fraction'"
         in reasons.set_index("candidate").loc["novo-yeast-slurry>farms-nitrogen", "reasons"]
     )
+
+
+def test_the_documented_python_example_runs(bw_scratch_project, tmp_path, monkeypatch):
+    """The Python block of docs/opportunities.md, as written, in the test project."""
+    import re
+
+    from lcasym.discovery import ranked_table
+
+    docs = examples_dir().parent / "docs" / "opportunities.md"
+    code = re.search(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(examples_dir())
+    scope: dict = {}
+    exec(compile(code, str(docs), "exec"), scope)  # our own documentation
+    assert (tmp_path / "proposed.yaml").is_file()
+    assert read_network(tmp_path / "proposed.yaml").exchanges
+    shown = ranked_table(scope["opps"], top=3)
+    assert list(shown["rank"]) == [1, 2, 3]
+    assert shown.attrs["method"] == "IPCC 2021 | climate change | global warming potential (GWP100)"
+    costs = scope["opps"].ranked(top=3)["cost_savings"]
+    for shown_cost, cost in zip(shown["cost savings per year"], costs, strict=True):
+        assert shown_cost == "not known" if np.isnan(cost) else shown_cost == cost
