@@ -18,7 +18,7 @@ os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 
 import typer
 
-from lcasym.cli import cmd_calc, cmd_network, cmd_run, cmd_setup
+from lcasym.cli import cmd_calc, cmd_network, cmd_opportunities, cmd_run, cmd_setup
 from lcasym.errors import InputError, LcasymError
 
 BW_FEEDBACK_LOGGER = "brightway-stdout-feedback"
@@ -71,7 +71,7 @@ def main(
     configure_logging(verbose)
 
 
-for module in (cmd_setup, cmd_network, cmd_calc, cmd_run):
+for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_opportunities):
     module.register(app)
 
 

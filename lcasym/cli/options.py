@@ -86,7 +86,7 @@ Scheduler = Annotated[
     typer.Option(
         "--scheduler",
         metavar="ADDRESS",
-        help="Monte Carlo on a Dask cluster: its scheduler, e.g. tcp://10.0.0.5:8786.",
+        help="Run on an existing Dask cluster: its scheduler, e.g. tcp://10.0.0.5:8786.",
     ),
 ]
 Sensitivity = Annotated[
