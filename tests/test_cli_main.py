@@ -34,13 +34,15 @@ def test_python_dash_m_lcasym_is_the_command():
     assert out.returncode == 0 and out.stdout == lcasym("--version").stdout
 
 
-@pytest.mark.parametrize("command", ["setup", "status", "validate", "calc", "run", "convert"])
+@pytest.mark.parametrize(
+    "command", ["setup", "status", "validate", "calc", "run", "convert", "opportunities"]
+)
 def test_help_texts_render(command):
     out = lcasym(command, "--help")
     assert out.returncode == 0
     text = " ".join(out.stdout.split())  # undo the line wrapping
     assert "<bool>" not in text  # flags take no value
-    if command in ("setup", "status", "validate", "calc", "run"):
+    if command in ("setup", "status", "validate", "calc", "run", "opportunities"):
         # the text in parentheses is shown as written, not eaten as markup
         assert "(env LCASYM_PROJECT, default 'lcasym')" in text
         assert "-p, --project NAME" in text and "-d, --dir DIR" in text

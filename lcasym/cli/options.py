@@ -78,7 +78,7 @@ BackgroundUncertainty = Annotated[
 Workers = Annotated[
     int | None,
     typer.Option(
-        "--workers", "-w", min=1, metavar="N", help="Monte Carlo on N local worker processes."
+        "--workers", "-w", min=1, metavar="N", help="Run on N local worker processes (Dask)."
     ),
 ]
 Scheduler = Annotated[
