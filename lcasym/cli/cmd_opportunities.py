@@ -159,7 +159,11 @@ def _write_output(path: Path, opps: Opportunities, choice: Choice | None, pareto
             }
             tmp.write_text(json.dumps(data, indent=2, default=str, allow_nan=True) + "\n")
         else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            from lcasym.io.xlsx_text import XLSXWRITER_OPTIONS  # user text stays text
+
+            with pd.ExcelWriter(
+                tmp, engine="xlsxwriter", engine_kwargs={"options": XLSXWRITER_OPTIONS}
+            ) as writer:
                 ranked.to_excel(writer, sheet_name="ranked", index=False)
                 opps.long_table().to_excel(writer, sheet_name="all methods", index=False)
                 opps.excluded_table().to_excel(writer, sheet_name="excluded", index=False)
