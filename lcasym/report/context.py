@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from lcasym import __version__
 from lcasym.presentation import figures
 from lcasym.presentation.formatting import display_scale, method_name, method_parts
 from lcasym.report import annex, wording
@@ -110,6 +111,7 @@ def provenance_block(result: Any, source: ReportSource, *, generated: str) -> di
         "background_uncertainty": prov.get("background_uncertainty"),
         "calculated": prov.get("date"),
         "report_generated": generated,
+        "report_lcasym_version": __version__,
     }
 
 
