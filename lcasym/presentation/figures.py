@@ -360,7 +360,7 @@ def flow_diagram_svg(
     node_w = 10.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
-        f'viewBox="0 0 {width} {height:.0f}" font-family="{FONT}" font-size="10">',
+        f'viewBox="0 0 {width} {height:.0f}" font-family="{FONT}" font-size="9">',
         f'<rect width="{width}" height="{height:.0f}" fill="white"/>',
     ]
     out_y: dict[str, float] = dict(left.top)
@@ -388,10 +388,15 @@ def flow_diagram_svg(
             f'<path d="{d}" fill="{colour}" fill-opacity="0.45" stroke="{colour}" '
             'stroke-opacity="0.8" stroke-width="0.4"/>'
         )
-        cy = (ys + yt + w) / 2
+        # tag on the band's centre line at t in [0.2, 0.8], spread so that tags of
+        # neighbouring bands do not sit on top of each other
+        t = 0.2 + 0.6 * ((len(tags) * 0.618034) % 1.0)
+        bx = (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * mid + 3 * (1 - t) * t**2 * mid + t**3 * b
+        by = (1 - t) ** 3 * ys + 3 * (1 - t) ** 2 * t * ys + 3 * (1 - t) * t**2 * yt + t**3 * yt
+        cy = by + w / 2
         tags.append(
-            f'<g><circle cx="{mid:.1f}" cy="{cy:.1f}" r="7" fill="white" stroke="{colour}"/>'
-            f'<text x="{mid:.1f}" y="{cy + 3.2:.1f}" text-anchor="middle" font-size="8">'
+            f'<g><circle cx="{bx:.1f}" cy="{cy:.1f}" r="6" fill="white" stroke="{colour}"/>'
+            f'<text x="{bx:.1f}" y="{cy + 2.8:.1f}" text-anchor="middle" font-size="7">'
             f"{html.escape(link.number)}</text></g>"
         )
     parts += bands + tags
@@ -404,7 +409,7 @@ def flow_diagram_svg(
                 f'<rect x="{x:.1f}" y="{top:.1f}" width="{node_w}" height="{h:.1f}" '
                 f'fill="{TOTAL}"/>'
             )
-            label = html.escape(_short(names.get(node, node), 30))
+            label = html.escape(_middle(names.get(node, node), 27))
             parts.append(
                 f'<text x="{x + dx:.1f}" y="{top + h / 2 + 3.5:.1f}" '
                 f'text-anchor="{anchor}">{label}</text>'
@@ -416,6 +421,12 @@ def flow_diagram_svg(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _middle(text: str, n: int) -> str:
+    """``text`` shortened in the middle (keeps the end, e.g. a "(2)" suffix)."""
+    text = str(text)
+    return text if len(text) <= n else text[: n - 6] + "…" + text[-5:]
 
 
 def _order_nodes(pairs: Sequence[tuple[str, float]]) -> list[str]:

@@ -370,28 +370,32 @@ def tornado(result: Any, head: dict[str, Any]) -> dict[str, Any]:
 
 
 def full_results(result: Any) -> list[dict[str, Any]]:
-    """The exchange results of every method (display units); rows all zero are counted apart."""
-    rows = []
-    for r in result.exchanges.itertuples():
-        scale, unit = display_scale(str(r.unit))
-        vals = [
-            _f(getattr(r, c)) * scale for c in ("displaced", "treatment", "extra", "forgone", "net")
+    """Every impact category with each exchange's net (display units), for the annex.
+
+    One entry per category: ``name``, ``unit``, ``coverage`` and ``rows`` (exchange, net)
+    of the exchanges whose components are not all zero; ``zero`` counts the others. The
+    components D, W, E, F of every category are in the attached results JSON.
+    """
+    out = []
+    ex = result.exchanges
+    for method, grp in ex.groupby("method", sort=False):
+        scale, unit = display_scale(str(grp["unit"].iloc[0]))
+        comps = grp[["displaced", "treatment", "extra", "forgone"]].astype(float)
+        nonzero = (comps != 0).any(axis=1)
+        rows = [
+            {"exchange": str(x), "net": _f(n) * scale}
+            for x, n in zip(grp["exchange"][nonzero], grp["net"][nonzero], strict=True)
         ]
-        rows.append(
+        out.append(
             {
-                "exchange": r.exchange,
-                "method": method_name(r.method),
+                "name": method_name(str(method)),
                 "unit": unit,
-                "D": vals[0],
-                "W": vals[1],
-                "E": vals[2],
-                "F": vals[3],
-                "net": vals[4],
-                "coverage": str(r.coverage),
-                "zero": all(v == 0 for v in vals),
+                "rows": rows,
+                "zero": int((~nonzero).sum()),
+                "coverage": ", ".join(sorted(set(map(str, grp["coverage"])))),
             }
         )
-    return rows
+    return out
 
 
 def build_context(
@@ -408,6 +412,7 @@ def build_context(
     generated = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     head = headline(result)
     method = head["method"]
+    prov_block = provenance_block(result, source, generated=generated)
     names = annex.open_activity_names()
     contrib = result.contributions
     for r in contrib.drop_duplicates(["database", "code"]).itertuples():
@@ -460,13 +465,8 @@ def build_context(
         },
         "theme": {**options.palette(), "logo": (assets or {}).get("logo")},
         "generated": generated,
-        "provenance": provenance_block(result, source, generated=generated),
-        "provenance_json": json.dumps(
-            provenance_block(result, source, generated=generated),
-            indent=1,
-            ensure_ascii=False,
-            default=str,
-        ),
+        "provenance": prov_block,
+        "provenance_json": json.dumps(prov_block, indent=1, ensure_ascii=False, default=str),
         "head": head,
         "rule": {
             "id": result.provenance.get("crediting_rule"),
