@@ -412,3 +412,21 @@ def test_a_network_that_is_not_the_results_is_refused(tmp_path):
         write_report(hand_result(), tmp_path / "x.pdf",
                      network=SymbiosisNetwork.model_validate(data))  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_tornado_section_from_a_sensitivity_table(tmp_path):
+    import pandas as pd
+
+    # heat amount 5 and 15 MWh (central 10): avoided = 1400 + 252 · amount kg
+    # → 2660 and 5180 kg = 2.66 and 5.18 t, swing 2.52 t
+    rows = {"value": 10.0, "low": 5.0, "high": 15.0, "result_low": 2660.0,
+            "result_high": 5180.0, "swing": 2520.0, "rank": 1.0}  # fmt: skip
+    sens = pd.DataFrame([{"analysis": "tornado", "method": GWP, "parameter": "heat.amount",
+                          "measure": k, "value": v} for k, v in rows.items()])  # fmt: skip
+    result = build(sensitivity=sens, provenance={**PROV, "sensitivity": True})
+    files = write_report(result, tmp_path / "s.html", network=network(),
+                         options=ReportOptions(datapoints=False))  # fmt: skip
+    html = files.html.read_text(encoding="utf-8")
+    assert re.search(r"<td>heat.amount</td><td class=\"n\">2.66</td><td class=\"n\">5.18</td>"
+                     r"<td class=\"n\">2.52</td>", html)  # fmt: skip
+    assert "No sensitivity analysis was run" not in html and "--sensitivity -o s.html" in html
