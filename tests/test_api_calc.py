@@ -341,7 +341,7 @@ def test_cli_calc_writes_xlsx_and_summary(project, tmp_path):
     assert res.exit_code == 0, res.output
     assert out.exists()
     # 7,720.63353 kg = 7.72 t CO2-eq/yr
-    assert "avoided: 7.72 t CO2-eq/yr" in res.output
+    assert "avoided (reference − with the exchanges): 7.72 t CO2-eq/yr" in res.output
 
 
 def test_cli_calc_json_to_stdout(project, tmp_path):

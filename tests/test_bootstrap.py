@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -105,13 +104,19 @@ def test_unknown_family_suggests_close_names():
 # --- idempotence -----------------------------------------------------------------------
 
 
-def test_second_run_only_verifies_and_is_fast(bw_project):
-    start = time.perf_counter()
+def test_second_run_only_verifies(bw_project):
+    # A re-run checks and writes nothing: no step runs and no database or method file is
+    # touched. (Its speed is measured in benchmarks/bench_setup.py, not in a timed test.)
+    def stamps() -> dict[str, float]:
+        root = Path(bw_project.directory)
+        return {str(f): f.stat().st_mtime for f in root.rglob("*") if f.is_file()
+                and "processed" in f.parts}  # fmt: skip
+
+    before = stamps()
     report = bootstrap.setup(project=bw_project.project, directory=bw_project.directory)
-    wall = time.perf_counter() - start
     assert report.status == "verified"
     assert report.steps == ()
-    assert wall < 1.0, wall
+    assert before and stamps() == before
 
 
 def test_ensure_ready(bw_project, tmp_path):

@@ -49,7 +49,15 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
     head = result.headline()
     tonnes = head["unit"].lower().startswith("kg co2")
     scale, unit = (1e-3, "t CO2-eq/yr") if tonnes else (1.0, f"{head['unit']}/yr")
-    line = f"avoided: {_number(head['avoided'] * scale)} {unit}"
+    coverage = str(head.get("coverage") or "")
+    if coverage == "not covered":
+        return [
+            f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
+            f"method: {head['method']}",
+            "avoided: not covered (the background data hold no flow this method "
+            "characterises; no value is printed)",
+        ]
+    line = f"avoided (reference − with the exchanges): {_number(head['avoided'] * scale)} {unit}"
     if head["P5"] is not None:
         line += (
             f" (P5–P95 {_number(head['P5'] * scale)} to {_number(head['P95'] * scale)}, "
@@ -60,8 +68,15 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
         f"crediting: {prov.get('crediting_rule')}, method: {head['method']}",
         line,
         f"reference (without the exchanges) {_number(head['reference'] * scale)}, "
-        f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}",
+        f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}; "
+        "not the park's footprint unless every facility's own inventory is given",
     ]
+    if coverage and coverage != "covered":
+        lines.append(f"coverage of this category: {coverage} (see the flags table)")
+    flags = result.flags
+    if not flags.empty:
+        counts = flags["flag"].value_counts()
+        lines.append("flags: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     best = result.top_exchanges(head["method"], n=top)
     if not best.empty:
         lines.append("top exchanges:")

@@ -35,6 +35,8 @@ def activity_refs(network: SymbiosisNetwork) -> Iterator[tuple[P, ActivityRef]]:
             yield ("exchanges", i, "transport", j, "activity"), t.activity
         for j, e in enumerate(x.extra_inputs):
             yield ("exchanges", i, "extra_inputs", j, "activity"), e.activity
+        if x.forgone_output is not None and x.forgone_output.activity is not None:
+            yield ("exchanges", i, "forgone_output", "activity"), x.forgone_output.activity
     for i, c in enumerate(network.custom_activities):
         for j, e in enumerate(c.exchanges):
             if e.activity is not None:

@@ -29,6 +29,13 @@ from lcasym.network.background_rules import (
     unit_or_none,
     unknown_activities,
 )
+from lcasym.network.data_rules import (
+    forgone_defaults,
+    forgone_ratio_bound,
+    forgone_replacement,
+    placeholder_displaced,
+    vintages,
+)
 from lcasym.network.model import ActivityRef, SymbiosisNetwork
 from lcasym.units import UnitError, parse_unit, ureg
 
@@ -344,6 +351,8 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     generation_balance,
     ratio_ranges,
     custom_references,
+    forgone_defaults,
+    forgone_ratio_bound,
 )
 #: Rules that run only when a background index is given (lcasym.network.background_rules).
 BACKGROUND_RULES: tuple[Rule, ...] = (
@@ -352,6 +361,9 @@ BACKGROUND_RULES: tuple[Rule, ...] = (
     unknown_activities,
     custom_id_clashes,
     activity_units,
+    forgone_replacement,
+    vintages,
+    placeholder_displaced,
 )
 
 

@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 1961
 
 
+def displaced_activities(plan: ForegroundPlan) -> dict[str, Any]:
+    """The background activity (ActivityInfo) each exchange displaces (for indicators)."""
+    out = {}
+    for e in plan.edges:
+        if e.component == "displaced" and e.exchange_id and e.target in plan.targets:
+            out[e.exchange_id] = plan.targets[e.target]
+    return out
+
+
 def displaced_text(plan: ForegroundPlan) -> dict[str, str]:
     """Name and reference product of each exchange's displaced activity (for indicators)."""
     out = {}
@@ -63,7 +72,9 @@ def assemble_result(
     under ``crediting`` feed the ``uncertainty`` table.
     """
     tables = score_tables(network, scores, units=units, rule=crediting, cff_defaults=cff_defaults)
-    indicators = compute_indicators(network, displaced_text=displaced_text(plan) if plan else None)
+    if coverage is not None:
+        apply_coverage(tables, coverage)
+    indicators = compute_indicators(network, displaced=displaced_activities(plan) if plan else None)
     value_added = {f.id: f.value_added for f in network.facilities}
     sdg = sdg_table(tables["totals"], indicators, value_added=value_added,
                     currency=network.network.currency, mapping=mapping)  # fmt: skip
@@ -77,13 +88,13 @@ def assemble_result(
             central=central_values(tables),
         )  # fmt: skip
     if coverage is not None:
-        apply_coverage(tables, coverage)
         flags = pd.concat([f for f in (flags, coverage.flags) if f is not None and not f.empty]
                           or [empty_table("flags")], ignore_index=True)  # fmt: skip
     totals = tables["totals"]
     zero = totals[(totals["reference"] == 0) & (totals["with_exchanges"] == 0)]["method"]
     prov = {"crediting_rule": crediting, "seed": seed, "draws": 0 if mc is None else mc.draws,
             "methods_all_zero": list(zero)}  # fmt: skip
+    prov.update(coverage.provenance() if coverage is not None else {})
     prov.update(provenance or {})
     return SymbiosisResult(
         **tables,
