@@ -96,7 +96,7 @@ def background_rows(network: SymbiosisNetwork, contributions: Any) -> list[dict[
             ids = [s for s in dict.fromkeys(exch.loc[exch["activity"] == code, "source_id"]) if s]
             for sid in ids:
                 if sid in sources.index:
-                    row["sources"].append(f"{sid}: {sources.loc[sid, 'citation']}")
+                    row["sources"].append(str(sid))
                     row["licences"].append(str(sources.loc[sid, "licence"]))
             row["licences"] = list(dict.fromkeys(row["licences"]))
         elif db == OPEN_DB:
@@ -107,6 +107,21 @@ def background_rows(network: SymbiosisNetwork, contributions: Any) -> list[dict[
             row["licences"] = [f"database {db!r}: the user's licence applies"]
         rows.append(row)
     return rows
+
+
+def source_rows(background: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The citation and licence of every source id the background rows name, once each."""
+    sources = _open_background().sources.set_index("source_id")
+    ids = unique(sid for row in background for sid in row["sources"])
+    return [
+        {
+            "id": sid,
+            "citation": str(sources.loc[sid, "citation"]),
+            "licence": str(sources.loc[sid, "licence"]),
+        }
+        for sid in ids
+        if sid in sources.index
+    ]
 
 
 def factor_rows(result: Any, network: SymbiosisNetwork) -> list[dict[str, str]]:

@@ -383,8 +383,10 @@ def full_results(result: Any) -> list[dict[str, Any]]:
         comps = grp[["displaced", "treatment", "extra", "forgone"]].astype(float)
         nonzero = (comps != 0).any(axis=1)
         rows = [
-            {"exchange": str(x), "net": _f(n) * scale}
-            for x, n in zip(grp["exchange"][nonzero], grp["net"][nonzero], strict=True)
+            {"exchange": str(x), "net": _f(n) * scale, "coverage": str(c)}
+            for x, n, c in zip(
+                grp["exchange"][nonzero], grp["net"][nonzero], grp["coverage"][nonzero], strict=True
+            )
         ]
         out.append(
             {
@@ -413,6 +415,7 @@ def build_context(
     head = headline(result)
     method = head["method"]
     prov_block = provenance_block(result, source, generated=generated)
+    background = annex.background_rows(network, result.contributions)
     names = annex.open_activity_names()
     contrib = result.contributions
     for r in contrib.drop_duplicates(["database", "code"]).itertuples():
@@ -514,11 +517,15 @@ def build_context(
             "distribution": figures.chart_svg(dist) if dist is not None else None,
         },
         "annex": {
-            "background": annex.background_rows(network, contrib),
+            "background": background,
+            "sources": annex.source_rows(background),
             "factors": annex.factor_rows(result, network),
             "results": full_results(result),
             "command": reproduce_command(result, source, output_name),
         },
         "datapoint_count": len(datapoints),
+        "datapoint_defs": datapoints.drop_duplicates("id")[
+            ["standard", "disclosure", "reference", "datapoint", "basis"]
+        ].to_dict("records"),
         "datapoints_frame": datapoints,
     }
