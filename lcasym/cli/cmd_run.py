@@ -2,7 +2,8 @@
 
 Sets up (or verifies) the Brightway project offline, calculates the network with the
 chosen crediting rule and Monte Carlo draws, and writes the results as Excel (one sheet per
-table), JSON and the long CSV table into one output folder.
+table), JSON and the long CSV table, and the PDF report with its ESRS/GRI datapoints
+(``<id>_report.pdf``, ``<id>_report_datapoints.csv|json``) into one output folder.
 """
 
 from __future__ import annotations
@@ -34,10 +35,16 @@ def run_job(
 ) -> None:
     """Set up Brightway (offline, once), calculate FILE and write its results to a folder."""
     from lcasym.api import calculate
+    from lcasym.cli.cmd_report import with_input
     from lcasym.cli.cmd_setup import run_setup_with_progress
     from lcasym.io import read_network
+    from lcasym.report import ReportSource, check_report_options, write_report
+    from lcasym.report.options import ReportOptions
 
     network = read_network(file, validate=False)  # model checks; background checks follow
+    source = ReportSource.from_path(file, network)
+    report_path = output / f"{network.network.id}_report.pdf"
+    check_report_options(ReportOptions(), report_path, network_file=file)
     report = run_setup_with_progress(project, directory, None, False)
     typer.echo(f"Brightway project {report.project!r} in {report.directory}: {report.status}")
     result = calculate(
@@ -48,12 +55,14 @@ def run_job(
         project=project,
         directory=directory,
     )
+    result = with_input(result, file, source.sha256)
     output.mkdir(parents=True, exist_ok=True)
     stem = network.network.id
     written = [
         result.export(output / f"{stem}_results.xlsx"),
         result.export(output / f"{stem}_results.json"),
         result.export(output / f"{stem}_results.csv"),
+        *write_report(result, report_path, network=source).written(),
     ]
     for line in summary_lines(result):
         typer.echo(line)

@@ -16,7 +16,7 @@ os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 import typer
 
 from lcasym import __version__
-from lcasym.cli import cmd_calc, cmd_network, cmd_opportunities, cmd_run, cmd_setup
+from lcasym.cli import cmd_calc, cmd_network, cmd_opportunities, cmd_report, cmd_run, cmd_setup
 from lcasym.errors import InputError, LcasymError
 
 app = typer.Typer(
@@ -48,7 +48,7 @@ def main(
     )
 
 
-for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_opportunities):
+for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_report, cmd_opportunities):
     module.register(app)
 
 
