@@ -250,4 +250,32 @@ with tab_sdg:
                 if goal.not_assessed:
                     st.caption("Not assessed: " + "; ".join(goal.not_assessed))
 
-# The PDF report (a later issue) will be offered from here and from the Data page.
+# --- the auditor-ready PDF report --------------------------------------------------------------
+st.subheader("Auditor-ready report")
+st.caption(
+    "A PDF/A-3b report of this run (method and boundary, WBCSD 2023 avoided emissions, one page "
+    "per firm with its ESRS/GRI datapoints, SDG panel, data quality, annex), with the network and "
+    "the results attached inside the PDF."
+)
+if st.button("Prepare the PDF report", icon=":material/picture_as_pdf:"):
+    import tempfile
+    from pathlib import Path
+
+    from lcasym.report import write_report
+
+    with (
+        _shared.guarded("The report"),
+        st.spinner("Rendering the report…"),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        files = write_report(res, Path(tmp) / "report.pdf", network=net)
+        st.session_state["report_pdf"] = (id(res), files.pdf.read_bytes())
+ready = st.session_state.get("report_pdf")
+if ready and ready[0] == id(res):
+    st.download_button(
+        "Download the PDF report",
+        ready[1],
+        file_name=f"{net.network.id}_report.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+    )

@@ -114,7 +114,7 @@ def calculate(
     from lcasym.calc.system import LcaSystem
     from lcasym.inventory.build import build_foreground
     from lcasym.results.coverage import assess_coverage
-    from lcasym.results.provenance import provenance_of
+    from lcasym.results.provenance import input_provenance, provenance_of
 
     _check_options(crediting, draws, contributions_top, cff_defaults)
     net = _network(network)
@@ -159,6 +159,8 @@ def calculate(
         sdg_mapping=str(sdg_mapping) if sdg_mapping else "lcasym/data/sdg_mapping.yaml",
         sensitivity=bool(sensitivity),
     )
+    if isinstance(network, str | Path):
+        prov.update(input_provenance(network))
     return assemble_result(
         net, plan, scores, units=system.method_units, crediting=crediting,
         cff_defaults=cff_defaults, contributions=contributions, mc=mc, sensitivity=sens,

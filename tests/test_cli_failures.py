@@ -89,7 +89,7 @@ def _bad_flow(d):
 # (case id, arguments (FILE = the network), exit code, words in stderr, network variant)
 CASES = [
     ("suffix-txt", ["calc", "FILE", "-o", "out.txt"], 2, ["out.txt", "unknown output type"], None),
-    ("suffix-pdf", ["calc", "FILE", "-o", "out.pdf"], 2, ["out.pdf", "unknown output type"], None),
+    ("suffix-pdf", ["calc", "FILE", "-o", "out.pdf"], 2, ["out.pdf", "lcasym report"], None),
     ("csv-to-terminal", ["calc", "FILE", "-f", "csv"], 2, ["without -o only JSON"], None),
     ("output-is-folder", ["calc", "FILE", "-o", "folder"], 2, ["folder", "is a folder"], None),
     (

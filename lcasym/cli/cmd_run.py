@@ -2,12 +2,14 @@
 
 Checks the network and the output folder, sets up (or verifies) the Brightway project
 offline, calculates the network with the same options as ``lcasym calc`` (1,000 Monte Carlo
-draws by default) and writes the results as Excel (one sheet per table), JSON and the long
-CSV table into one output folder (``-f`` picks some of them).
+draws by default) and writes into one output folder: the results as Excel (one sheet per
+table), JSON and the long CSV table, and the PDF report with its ESRS/GRI datapoints
+(``<id>_report.pdf``, ``<id>_report_datapoints.csv|json``). ``-f`` picks some of them.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +17,17 @@ import typer
 
 from lcasym.cli import options as opt
 from lcasym.cli.cmd_calc import CalcOptions, calculate_network, summary_lines
-from lcasym.cli.options import Crediting, Format
+from lcasym.cli.options import Crediting
 from lcasym.cli.preflight import check_resources, checked_network, run_outputs
+
+
+class RunFormat(StrEnum):
+    """What ``run`` writes (default: all)."""
+
+    xlsx = "xlsx"
+    json = "json"
+    csv = "csv"
+    pdf = "pdf"
 
 
 def run_job(
@@ -25,8 +36,10 @@ def run_job(
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the results.")
     ] = Path("out"),
     fmt: Annotated[
-        list[Format] | None,
-        typer.Option("--format", "-f", help="Write only this format (repeatable); default all."),
+        list[RunFormat] | None,
+        typer.Option(
+            "--format", "-f", help="Write only this (repeatable; pdf = the report); default all."
+        ),
     ] = None,
     method: opt.Methods = None,
     crediting: opt.CreditingRule = Crediting.receiver,
@@ -40,13 +53,21 @@ def run_job(
     directory: opt.Directory = None,
 ) -> None:
     """Set up Brightway (offline, once), calculate FILE and write its results to a folder."""
+    from lcasym.cli.cmd_report import with_input
     from lcasym.cli.cmd_setup import run_setup_with_progress
     from lcasym.io import load_network
+    from lcasym.report import ReportSource, check_report_options, write_report
+    from lcasym.report.options import ReportOptions
 
-    formats = [f.value for f in fmt] if fmt else ["xlsx", "json", "csv"]
-    # The file and the folder are checked before the set-up and the calculation start.
+    formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else [f.value for f in RunFormat]
+    tables = [f for f in formats if f != "pdf"]
+    # The file, the folder and the report options are checked before any long work.
     loaded = load_network(file)
-    paths = run_outputs(file, output, loaded.network.network.id, list(dict.fromkeys(formats)))
+    stem = loaded.network.network.id
+    paths = run_outputs(file, output, stem, tables)
+    report_path = output / f"{stem}_report.pdf"
+    if "pdf" in formats:
+        check_report_options(ReportOptions(), report_path, network_file=file)
     check_resources(loaded.network, draws, method, scheduler, workers)
     report = run_setup_with_progress(project, directory, None, False)
     typer.echo(f"Brightway project {report.project!r} in {report.directory}: {report.status}")
@@ -55,12 +76,15 @@ def run_job(
             typer.secho(f"problem: {problem}", err=True, fg=typer.colors.RED)
         raise SystemExit(1)
     network = checked_network(file, project, directory)  # now against the background too
+    source = ReportSource.from_path(file, network)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
         sensitivity, project, directory,
     )  # fmt: skip
-    result = calculate_network(network, options)
+    result = with_input(calculate_network(network, options), file, source.sha256)
     written = [result.export(path) for path in paths]
+    if "pdf" in formats:
+        written += write_report(result, report_path, network=source).written()
     for line in summary_lines(result):
         typer.echo(line)
     typer.echo("written:")

@@ -18,7 +18,14 @@ os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 
 import typer
 
-from lcasym.cli import cmd_calc, cmd_network, cmd_opportunities, cmd_run, cmd_setup
+from lcasym.cli import (
+    cmd_calc,
+    cmd_network,
+    cmd_opportunities,
+    cmd_report,
+    cmd_run,
+    cmd_setup,
+)
 from lcasym.errors import InputError, LcasymError
 
 BW_FEEDBACK_LOGGER = "brightway-stdout-feedback"
@@ -71,7 +78,7 @@ def main(
     configure_logging(verbose)
 
 
-for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_opportunities):
+for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_report, cmd_opportunities):
     module.register(app)
 
 

@@ -19,7 +19,7 @@ from lcasym.cli.options import Format
 from lcasym.errors import InputError, OutputError, Problem
 from lcasym.network.model import SymbiosisNetwork
 
-#: Output suffixes ``calc -o`` understands (a PDF report is not available yet).
+#: Output suffixes ``calc -o`` understands (the PDF report is ``lcasym report``'s).
 OUTPUT_SUFFIXES = {".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -38,6 +38,12 @@ def output_format(file: Path, output: Path | None, fmt: Format | None) -> str:
     if output.is_dir():
         check_output(output)  # "is a folder: give a file name"
     chosen = fmt.value if fmt else OUTPUT_SUFFIXES.get(output.suffix.lower())
+    if chosen is None and output.suffix.lower() in (".pdf", ".html"):
+        raise _output_problem(
+            output,
+            f"calc writes results as .json, .csv or .xlsx; for the {output.suffix} report run "
+            f"`lcasym report {file.name} -o {output.name}`",
+        )
     if chosen is None:
         raise _output_problem(
             output,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lcasym import __version__
@@ -53,3 +54,15 @@ def provenance_of(
         "foreground_databases": list(plan.databases),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+
+
+def input_provenance(path: str | Path) -> dict[str, Any]:
+    """``input_file`` (absolute path) and ``input_sha256`` of a network file."""
+    import hashlib
+
+    path = Path(path).resolve()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"input_file": str(path), "input_sha256": digest.hexdigest()}
