@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
+from lcasym.presentation.markdown import plain_markdown
 from lcasym.results.crediting import RULES
 
 AXIS = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#31333f", "labelLimit": 340}
@@ -29,7 +30,7 @@ st.title("Results")
 net = _shared.need_network()
 if net is None:
     st.stop()
-st.caption(app_support.network_summary(net))
+st.caption(plain_markdown(app_support.network_summary(net)))
 
 errors, _ = app_support.split_problems(st.session_state.get(_shared.PROBLEMS, []))
 if errors:
@@ -91,8 +92,8 @@ headline = prov.get("headline_method") or res.methods[0]
 st.caption(
     f"Crediting rule: **{prov.get('crediting_rule')}** · Monte Carlo draws: "
     f"**{res.draws:,}** · seed **{prov.get('seed')}** · headline method: "
-    f"{app_support.method_name(headline)} · background {prov.get('background_database')} "
-    f"{prov.get('background_version') or ''}"
+    f"{app_support.method_name(headline)} · background "
+    + plain_markdown(f"{prov.get('background_database')} {prov.get('background_version') or ''}")
 )
 
 # --- headline figures ------------------------------------------------------------------------

@@ -118,6 +118,7 @@ def calculate(
 
     _check_options(crediting, draws, contributions_top, cff_defaults)
     net = _network(network)
+    _check_resources(net, draws, methods, scheduler)
     seed = DEFAULT_SEED if seed is None else int(seed)
     mapping = load_mapping(sdg_mapping)
     ensure_ready(project, directory)
@@ -165,6 +166,15 @@ def calculate(
         cff_defaults=cff_defaults, contributions=contributions, mc=mc, sensitivity=sens,
         seed=seed, mapping=mapping, provenance=prov, coverage=coverage,
     )  # fmt: skip
+
+
+def _check_resources(net, draws, methods, scheduler) -> None:
+    """Refuse, before any work, draws that cannot fit in memory and an unreachable scheduler."""
+    from lcasym.calc.budget import check_draws, check_scheduler
+
+    check_draws(draws, len(net.operating_exchanges()), len(methods) if methods else None)
+    if draws and isinstance(scheduler, str):
+        check_scheduler(scheduler)
 
 
 def _run_mc(plan, system, draws, seed, background, workers, scheduler, keep):

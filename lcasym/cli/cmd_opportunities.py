@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from lcasym.cli import options as opt
 from lcasym.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -158,7 +159,11 @@ def _write_output(path: Path, opps: Opportunities, choice: Choice | None, pareto
             }
             tmp.write_text(json.dumps(data, indent=2, default=str, allow_nan=True) + "\n")
         else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            from lcasym.io.xlsx_text import XLSXWRITER_OPTIONS  # user text stays text
+
+            with pd.ExcelWriter(
+                tmp, engine="xlsxwriter", engine_kwargs={"options": XLSXWRITER_OPTIONS}
+            ) as writer:
                 ranked.to_excel(writer, sheet_name="ranked", index=False)
                 opps.long_table().to_excel(writer, sheet_name="all methods", index=False)
                 opps.excluded_table().to_excel(writer, sheet_name="excluded", index=False)
@@ -209,25 +214,14 @@ def opportunities(
         Path | None, typer.Option("--output", "-o", help="Tables to .csv, .json or .xlsx.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite output files.")] = False,
-    method: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--method",
-            "-m",
-            help="LCIA method label (repeatable); default EF v3.1 + IPCC 2021 GWP100.",
-        ),
-    ] = None,
+    method: opt.Methods = None,
     knowledge_base: Annotated[
         Path | None, typer.Option(help="Your own knowledge base of synergy types (YAML).")
     ] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local Dask workers.")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    project: Annotated[
-        str | None, typer.Option("--project", "-p", help="Brightway project.")
-    ] = None,
-    directory: Annotated[
-        Path | None, typer.Option("--dir", help="Brightway base directory.")
-    ] = None,
+    workers: opt.Workers = None,
+    scheduler: opt.Scheduler = None,
+    project: opt.Project = None,
+    directory: opt.Directory = None,
 ) -> None:
     """Find, price and choose the symbioses a park has not built yet."""
     from lcasym.discovery import (

@@ -11,31 +11,30 @@ from typing import Annotated
 
 import typer
 
+from lcasym.atomic import check_output
+from lcasym.cli import options as opt
 from lcasym.cli.cmd_calc import Crediting, summary_lines
+from lcasym.cli.preflight import check_resources, checked_network
 
 
 def report(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Network file.")],
+    file: opt.NetworkFile,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Report file: report.pdf (or report.html).")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Report file: report.pdf (or report.html)."
+        ),
     ] = Path("report.pdf"),
     html: Annotated[
         bool, typer.Option("--html", help="Also write the same document as HTML.")
     ] = False,
-    method: Annotated[
-        list[str] | None,
-        typer.Option("--method", "-m", help="LCIA method label (repeatable); default as calc."),
-    ] = None,
-    crediting: Annotated[Crediting, typer.Option(help="Crediting rule.")] = Crediting.receiver,
-    draws: Annotated[
-        int, typer.Option(min=0, help="Monte Carlo draws for the uncertainty range.")
-    ] = 1000,
-    seed: Annotated[int | None, typer.Option(help="Random seed (recorded).")] = None,
-    background_uncertainty: Annotated[
-        bool, typer.Option("--background-uncertainty", help="Also sample the background data.")
-    ] = False,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+    method: opt.Methods = None,
+    crediting: opt.CreditingRule = Crediting.receiver,
+    draws: Annotated[int, opt.draws_option()] = 1000,
+    seed: opt.Seed = None,
+    background_uncertainty: opt.BackgroundUncertainty = False,
+    workers: opt.Workers = None,
+    scheduler: opt.Scheduler = None,
     sensitivity: Annotated[
         bool, typer.Option("--sensitivity", help="Add the tornado (sensitivity) section.")
     ] = False,
@@ -55,12 +54,8 @@ def report(
         bool,
         typer.Option("--datapoints/--no-datapoints", help="Write the ESRS/GRI datapoints."),
     ] = True,
-    project: Annotated[
-        str | None, typer.Option("--project", "-p", help="Brightway project.")
-    ] = None,
-    directory: Annotated[
-        Path | None, typer.Option("--dir", help="Brightway base directory.")
-    ] = None,
+    project: opt.Project = None,
+    directory: opt.Directory = None,
 ) -> None:
     """Calculate FILE and write its report (PDF/A-3b) with the ESRS/GRI datapoints."""
     from lcasym.report import (
@@ -80,7 +75,10 @@ def report(
         title=title,
     )
     check_report_options(options, output, network_file=file)
-    source = ReportSource.from_path(file)
+    check_output(output, inputs=[file])
+    network = checked_network(file, project, directory)  # located as `lcasym validate` does
+    check_resources(network, draws, method, scheduler, workers)
+    source = ReportSource.from_path(file, network)
     result = run_calculation(
         source,
         method,

@@ -365,7 +365,8 @@ def flow_diagram_svg(
     ]
     out_y: dict[str, float] = dict(left.top)
     in_y: dict[str, float] = dict(right.top)
-    bands, tags = [], []
+    bands: list[str] = []
+    tags: list[Any] = []
     for link in links:
         ys = out_y[link.source]
         yt = in_y[link.target]

@@ -75,13 +75,13 @@ def background_rows(network: SymbiosisNetwork, contributions: Any) -> list[dict[
     exch = data.exchanges
     sources = data.sources.set_index("source_id")
     rows = []
-    for (db, code), where in sorted(uses.items()):
-        row = {
+    for (db, code), places in sorted(uses.items()):
+        row: dict[str, Any] = {
             "database": db,
             "code": code,
             "name": named.get((db, code), ""),
             "unit": "",
-            "uses": sorted(set(where)),
+            "uses": sorted(set(places)),
             "sources": [],
             "licences": [],
             "incomplete_for": "",

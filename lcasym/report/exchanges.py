@@ -141,7 +141,7 @@ def exchange_rows(
         row["results"] = None
         if ex.id in ex_table.index:
             r = ex_table.loc[ex.id]
-            vals = {
+            vals: dict[str, Any] = {
                 k: float(r[c]) * scale
                 for k, c in (
                     ("D", "displaced"),

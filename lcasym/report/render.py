@@ -107,20 +107,24 @@ def render_pdf(
 
 def _commit(files: dict[Path, bytes]) -> None:
     """Write every file to a temporary beside it, then rename them all (nothing half written)."""
+    from lcasym.atomic import check_output
+
     temps: dict[Path, Path] = {}
     try:
         for target, data in files.items():
+            check_output(target)  # never over a folder, a device or a pipe
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
+            fd, name = tempfile.mkstemp(
                 prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
             )
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             mask = os.umask(0)
             os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            temps[target] = Path(tmp)
+            os.chmod(name, 0o666 & ~mask)
+            temps[target] = Path(name)
         for target, tmp in temps.items():
+            check_output(target)
             os.replace(tmp, target)
     finally:
         for tmp in temps.values():
@@ -184,7 +188,8 @@ def write_report(
     frame = context["datapoints_frame"]
     dp_json = datapoints_json(frame)
     files: dict[Path, bytes] = {}
-    pages, refused = 0, ()
+    pages = 0
+    refused: tuple[str, ...] = ()
     if paths["pdf"] is not None:
         results_json = json.dumps(result.to_json_dict(), indent=1).encode("utf-8")
         attachments = [

@@ -24,8 +24,6 @@ def provenance_of(
 
     import bw2data as bd
 
-    from lcasym.inventory.naming import scenario_database
-
     def version(dist: str) -> str | None:
         try:
             return metadata.version(dist)
@@ -34,7 +32,8 @@ def provenance_of(
 
     bg = plan.background_database
     bg_meta = bd.databases.get(bg, {}) if bg in bd.databases else {}
-    build = bd.databases.get(scenario_database(plan.network_id, "baseline"), {})
+    baseline = plan.database("baseline")
+    build = bd.databases.get(baseline, {}) if baseline in bd.databases else {}
     return {
         "lcasym_version": __version__,
         "bw2data_version": version("bw2data"),
@@ -52,6 +51,7 @@ def provenance_of(
         "reporting_year": network.network.reporting_year,
         "currency": network.network.currency,
         "foreground_build_hash": build.get("lcasym_build"),
+        "foreground_databases": list(plan.databases),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
 

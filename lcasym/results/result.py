@@ -230,7 +230,11 @@ class SymbiosisResult:
         return path
 
     def _write_xlsx(self, target: Path) -> None:
-        with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+        from lcasym.io.xlsx_text import XLSXWRITER_OPTIONS  # user text stays text
+
+        with pd.ExcelWriter(
+            target, engine="xlsxwriter", engine_kwargs={"options": XLSXWRITER_OPTIONS}
+        ) as writer:
             prov = pd.DataFrame(
                 [(k, json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
                  for k, v in self.provenance.items()],
