@@ -91,12 +91,15 @@ def calculate(
     SetupError
         The Brightway project is not set up (run ``lcasym setup``).
     """
-    from lcasym.calc.session import check_options, open_session
+    from lcasym.calc.session import check_options, check_resources, open_session, read_network
 
     check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
+    net = read_network(network)
+    check_resources(net, draws, methods, scheduler, include_planned=include_planned)
     session = open_session(
-        network, methods=methods, project=project, directory=directory,
+        net, methods=methods, project=project, directory=directory,
         background_uncertainty=background_uncertainty, sdg_mapping=sdg_mapping,
+        source=network if isinstance(network, str | Path) else None,
     )  # fmt: skip
     return session.result(
         crediting=crediting, cff_defaults=cff_defaults, draws=draws, seed=seed,

@@ -48,6 +48,7 @@ class ActivityInfo:
     #: ``incomplete_for`` text; None when the database does not say (no lcasym metadata).
     incomplete_for: str | None = None
     properties: tuple[tuple[str, float], ...] = field(default=())
+    kind: str | None = None  # Brightway "type": "process", "emission", "natural resource"...
 
     def prop(self, key: str) -> float | None:
         """A declared property (e.g. ``fuel_lhv_mj_per_kg``), or None."""
@@ -77,6 +78,8 @@ class BackgroundIndex:
     local_database
         A database whose codes win when a reference gives a code without a database (the
         network's custom activities; see :func:`network_index`).
+    project_databases
+        Every database of the Brightway project (named in "not available" messages).
     year
         Year that series references resolve to (None: series activities stay as they are).
     """
@@ -87,6 +90,7 @@ class BackgroundIndex:
         *,
         versions: Mapping[str, str | None] | None = None,
         local_database: str | None = None,
+        project_databases: Iterable[str] = (),
         year: int | None = None,
     ) -> None:
         self._by_code: dict[str, dict[str, ActivityInfo]] = {}
@@ -103,6 +107,7 @@ class BackgroundIndex:
         for db in self._by_code:
             self.versions.setdefault(db, None)
         self.local_database = local_database
+        self.project_databases: tuple[str, ...] = tuple(project_databases)
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -133,7 +138,8 @@ class BackgroundIndex:
             versions[db] = None if version is None else str(version)
             records += _database_records(db)
         log.info("indexed %d activities from %s", len(records), ", ".join(databases))
-        return cls(records, versions=versions)
+        available = sorted(n for n in bd.databases if not bd.databases[n].get("lcasym_build"))
+        return cls(records, versions=versions, project_databases=available)
 
     @classmethod
     def from_open_background(cls) -> BackgroundIndex:
@@ -334,6 +340,7 @@ def _info_from_node(database: str, act) -> ActivityInfo:
         placeholder=bool(act.get("lcasym_placeholder", False)),
         incomplete_for=None if incomplete is None else str(incomplete),
         properties=tuple(sorted((str(k), float(v)) for k, v in dict(props).items())),
+        kind=act.get("type"),
     )
 
 
@@ -404,5 +411,9 @@ def network_index(network: SymbiosisNetwork, background: BackgroundIndex) -> Bac
     ]
     versions = {k: v for k, v in background.versions.items() if k != custom_db}
     return BackgroundIndex(
-        records, versions=versions, local_database=custom_db, year=background_year(network)
+        records,
+        versions=versions,
+        local_database=custom_db,
+        year=background_year(network),
+        project_databases=background.project_databases,
     )

@@ -18,7 +18,7 @@ run equal those of a foreground-only run with the same seed and chunk size.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,7 @@ class MonteCarloResult:
         rows = []
         better = self.probability_better()
         for m, method in enumerate(self.methods):
-            row = {"method": method, "unit": self.method_units[m]}
+            row: dict[str, Any] = {"method": method, "unit": self.method_units[m]}
             for name in ("baseline", "symbiosis", "avoided"):
                 p5, p50, p95 = np.percentile(getattr(self, name)[:, m], [5, 50, 95])
                 row |= {f"{name}_p5": p5, f"{name}_p50": p50, f"{name}_p95": p95}
@@ -108,6 +108,7 @@ def _chunk(c: int, job: _Job) -> dict:
     x = sample_chunk(job.parameters, size=size, rng=chunk_rng(job.seed, c, FOREGROUND))
     out: dict = {"x": x if job.keep_parameters else None}
     if job.model is None:
+        assert job.k is not None  # foreground-only jobs carry fixed coefficients
         out["totals"] = job.compiled.totals(x, job.compiled.total_coefficients(job.k))
         comps = [job.compiled.components(x, job.k, job.methods)] if job.keep != "totals" else []
     elif job.keep == "totals":
@@ -129,6 +130,7 @@ def _chunk(c: int, job: _Job) -> dict:
         out["totals"] = totals
     else:
         totals, comps = np.empty((size, 3, len(job.methods))), []
+        assert job.rows is not None  # background jobs carry the target rows
         draws = job.model.draws(chunk_rng(job.seed, c, BACKGROUND), job.rows, size)
         for i, lam in enumerate(draws):
             k = job.compiled.coefficients(lam)

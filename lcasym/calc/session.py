@@ -65,12 +65,33 @@ VARIANT_CHUNK = 20_000
 VARIANT_MEMORY = 256 * 2**20
 
 
-def _read_network(network: SymbiosisNetwork | str | Path) -> SymbiosisNetwork:
+def read_network(network: SymbiosisNetwork | str | Path) -> SymbiosisNetwork:
+    """The network itself, or read (and checked) from a YAML, JSON or Excel file."""
     if isinstance(network, SymbiosisNetwork):
         return network
-    from lcasym.io import read_network
+    from lcasym.io import read_network as read
 
-    return read_network(network)
+    return read(network)
+
+
+def check_resources(
+    network: SymbiosisNetwork,
+    draws: int,
+    methods: Sequence[Any] | None,
+    scheduler: Any = None,
+    *,
+    include_planned: bool = False,
+) -> None:
+    """Refuse, before any work, draws that cannot fit in memory and an unreachable scheduler.
+
+    See :mod:`lcasym.calc.budget`; raises its ``LimitError`` / ``SchedulerError``.
+    """
+    from lcasym.calc.budget import check_draws, check_scheduler
+
+    n = len(network.exchanges) if include_planned else len(network.operating_exchanges())
+    check_draws(draws, n, len(methods) if methods else None)
+    if draws and isinstance(scheduler, str):
+        check_scheduler(scheduler)
 
 
 def check_options(
@@ -106,6 +127,7 @@ def open_session(
     directory: str | Path | None = None,
     background_uncertainty: bool = False,
     sdg_mapping: str | Path | None = None,
+    source: str | Path | None = None,
 ) -> EngineSession:
     """Build a network's engine session once (see the module docstring).
 
@@ -122,6 +144,9 @@ def open_session(
         Load the background's distributions, so results can sample the background too.
     sdg_mapping
         A user SDG mapping file (default: the shipped one).
+    source
+        The file a network model was read from (default: ``network`` when it is a path);
+        its path and SHA-256 go into every result's provenance.
 
     Raises
     ------
@@ -136,10 +161,12 @@ def open_session(
     from lcasym.calc.system_cache import cached_system
     from lcasym.inventory.build import build_foreground
     from lcasym.results.coverage import assess_coverage
-    from lcasym.results.provenance import provenance_of
+    from lcasym.results.provenance import input_provenance, provenance_of
     from lcasym.results.sdg import load_mapping
 
-    net = _read_network(network)
+    net = read_network(network)
+    if source is None and isinstance(network, str | Path):
+        source = network
     mapping = load_mapping(sdg_mapping)
     # One Brightway block for every read and write: one project switch in, one out.
     with brightway_project(project, directory, create=False) as settings:
@@ -157,6 +184,8 @@ def open_session(
             use_distributions=bool(background_uncertainty),
         )
         provenance = provenance_of(net, plan, method_keys, project=settings.project)
+        if source is not None:
+            provenance.update(input_provenance(source))
         with entry.lock:
             coverage = assess_coverage(plan, entry.system, net)
     entry.prepare()  # factorisation and unit scores: array work, outside the Brightway lock
@@ -312,6 +341,8 @@ class EngineSession:
         from lcasym.calc.analysis import contribution_table, sensitivity_table
 
         check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
+        check_resources(self.network, draws, self.methods, scheduler,
+                        include_planned=include_planned)  # fmt: skip
         parsed = parse_edits(edits, self.network)
         seed = DEFAULT_SEED if seed is None else int(seed)
         x, _, mask = self._vector(parsed, include_planned)

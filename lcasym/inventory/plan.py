@@ -116,6 +116,7 @@ class ForegroundPlan:
     activities: tuple[OwnerActivity, ...]
     targets: Mapping[tuple[str, str], ActivityInfo] = field(default_factory=dict)
     resolved: Mapping[ActivityRef, tuple[str, str]] = field(default_factory=dict)
+    tag: str = ""  # set by lcasym.inventory.build: part of the database names
 
     def parameter_values(self) -> dict[str, float]:
         """Central values of all parameters, by name."""
@@ -128,7 +129,17 @@ class ForegroundPlan:
 
     def database(self, scenario: naming.Scenario) -> str:
         """Brightway database name of a scenario."""
-        return naming.scenario_database(self.network_id, scenario)
+        return naming.scenario_database(self.network_id, scenario, self.tag)
+
+    @property
+    def custom_database(self) -> str:
+        """Brightway database name of the network's custom activities."""
+        return naming.custom_database(self.network_id, self.tag)
+
+    @property
+    def databases(self) -> tuple[str, str, str]:
+        """The foreground databases of this plan: baseline, symbiosis, custom."""
+        return naming.foreground_databases(self.network_id, self.tag)
 
     def with_values(self, values: Mapping[str, float]) -> ForegroundPlan:
         """The same plan with other central values for the named parameters.
@@ -234,7 +245,7 @@ class _Builder:
             df = _param(ex, "displacement_factor", d.displacement_factor)
             self.parameters += [ratio, df]
             k = _ratio_constant(ex.unit, d.ratio_unit, info.unit)
-            names = (amount.name, ratio.name, df.name)
+            names: tuple[str, ...] = (amount.name, ratio.name, df.name)
             for scenario in naming.SCENARIOS:
                 self.edge(
                     scenario, rec, info, "technosphere", k, names, ex.receiver, ex.id, "displaced"
@@ -347,16 +358,16 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
     for ex in exchanges:
         b.exchange(ex)
     for custom in network.custom_activities:
-        for item in custom.exchanges:
-            if item.activity is not None:
-                b.target(item.activity)
+        for cx in custom.exchanges:
+            if cx.activity is not None:
+                b.target(cx.activity)
 
     activities: list[OwnerActivity] = []
     present = {(e.scenario, e.owner) for e in b.edges}
     for scenario in naming.SCENARIOS:
         facility_inputs: dict[str, list[str]] = {f.id: [] for f in network.facilities}
         for ex in exchanges:
-            sides = (
+            sides: tuple[tuple[naming.Side, str, str], ...] = (
                 (
                     "receiver",
                     ex.receiver,

@@ -225,7 +225,7 @@ def assess_coverage(plan: ForegroundPlan, system: Any, network: SymbiosisNetwork
     if hasattr(characterised, "toarray"):
         characterised = characterised.toarray()
     characterised = np.asarray(characterised)
-    any_in_data = characterised.any(axis=0)
+    any_in_data = np.asarray(characterised.any(axis=0))
 
     targets: dict[str, list[Key]] = {}
     for edge in plan.edges:
@@ -273,9 +273,7 @@ def assess_coverage(plan: ForegroundPlan, system: Any, network: SymbiosisNetwork
                     _flag(x, label, "not covered", "no characterised flow in this exchange's data")
                 )
     vintages = {
-        info.code: int(info.year)
-        for info in plan.targets.values()
-        if getattr(info, "year", None) is not None
+        info.code: int(info.year) for info in plan.targets.values() if info.year is not None
     }
     basis = "characterisation factors and the incomplete_for of every activity reached"
     if undocumented:

@@ -260,8 +260,10 @@ def allocate(
     if missing:
         raise ValueError(f"exchange partners not among facility_ids: {missing}")
     credits = np.zeros((D.shape[0], len(ids), D.shape[2]))
-    np.add.at(credits, (slice(None), [position[f] for f in suppliers]), sup)
-    np.add.at(credits, (slice(None), [position[f] for f in receivers]), rec)
+    at_suppliers = np.array([position[f] for f in suppliers], dtype=np.intp)
+    at_receivers = np.array([position[f] for f in receivers], dtype=np.intp)
+    np.add.at(credits.swapaxes(0, 1), at_suppliers, sup.swapaxes(0, 1))  # a view: adds in place
+    np.add.at(credits.swapaxes(0, 1), at_receivers, rec.swapaxes(0, 1))
     return CreditShares(rule, ids, credits, sup, rec, factors)
 
 

@@ -284,7 +284,9 @@ def count_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> list[Row
 
 def input_share_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> list[Row]:
     """Share of mass inputs sourced through symbiosis, per declaring facility and network."""
-    rows, tot_rec, tot_all, used = [], 0.0, 0.0, []
+    rows: list[Row] = []
+    tot_rec, tot_all = 0.0, 0.0
+    used: list[str] = []
     for f in network.facilities:
         declared = [_as(_quantity(i.amount, i.unit), "t") for i in f.inventory]
         declared_mass = sum(v for v in declared if v is not None)
@@ -293,9 +295,9 @@ def input_share_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> li
         received = [
             (e.id, _as(_quantity(e.amount, e.unit), "t")) for e in exchanges if e.receiver == f.id
         ]
-        received = [(i, v) for i, v in received if v is not None]
-        mass = sum(v for _, v in received)
-        ids = tuple(i for i, _ in received)
+        known = [(i, v) for i, v in received if v is not None]
+        mass = sum(v for _, v in known)
+        ids = tuple(i for i, _ in known)
         rows.append(
             Row(
                 "symbiotic_input_share",

@@ -126,7 +126,7 @@ def total_value_added(value_added: Mapping[str, float | None]) -> float | None:
     values = list(value_added.values())
     if not values or any(v is None for v in values):
         return None
-    return float(sum(values))
+    return float(sum(v for v in values if v is not None))
 
 
 def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
