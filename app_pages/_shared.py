@@ -90,13 +90,56 @@ def guarded(what: str) -> Iterator[None]:
 # --- cached library calls --------------------------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def engine_session(network_json: str):
+    """The network's engine session (lcasym.open_session), shared by every browser session
+    that runs the same network: built once, immutable and thread-safe; what-ifs and results
+    are array work on its factorised system (no Brightway write per change)."""
+    from lcasym.calc.session import open_session
+
+    return open_session(SymbiosisNetwork.model_validate_json(network_json))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def calculate(network_json: str, crediting: str, draws: int, seed: int) -> SymbiosisResult:
-    """lcasym.api.calculate on a network given as JSON (hashable), cached per options."""
-    from lcasym.api import calculate as run
+    """The network's result (JSON for hashing), cached per options; each browser session
+    gets its own copy."""
+    return engine_session(network_json).result(crediting=crediting, draws=draws, seed=seed)
 
-    net = SymbiosisNetwork.model_validate_json(network_json)
-    return run(net, crediting=crediting, draws=draws, seed=seed)
+
+# --- options kept across pages -----------------------------------------------------------------
+
+OPTIONS = "app_options"  # dict: crediting, draws, seed (plain session state: survives pages)
+DEFAULT_OPTIONS = {"crediting": "receiver", "draws": 200, "seed": 1961}
+
+
+def options() -> dict:
+    """The run options the user chose last (kept across pages and in the session file)."""
+    return st.session_state.setdefault(OPTIONS, dict(DEFAULT_OPTIONS))
+
+
+def set_options(**values) -> None:
+    options().update(values)
+
+
+def load_demo() -> None:
+    """Load examples/kalundborg.yaml and calculate it with the current options."""
+    from lcasym.io import read_network
+    from lcasym.paths import examples_dir
+
+    net = read_network(examples_dir() / "kalundborg.yaml")
+    set_network(net, "kalundborg.yaml (demo)", [])
+    run_current()
+
+
+def run_current() -> None:
+    net = network()
+    if net is None:
+        return
+    opts = options()
+    res = calculate(net.model_dump_json(), opts["crediting"], int(opts["draws"]), int(opts["seed"]))
+    st.session_state[RESULT] = res
+    st.session_state[RESULT_FOR] = net.model_dump_json()
 
 
 @st.cache_data(show_spinner=False, ttl=120)
@@ -138,3 +181,8 @@ def need_result() -> SymbiosisResult | None:
         st.info("No results yet: run the network first.")
         st.page_link("app_pages/results.py", label="Go to Results", icon=":material/insights:")
     return res
+
+
+def result_network_json() -> str:
+    """JSON of the network the current result was calculated for (its engine session)."""
+    return st.session_state.get(RESULT_FOR) or network().model_dump_json()

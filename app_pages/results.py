@@ -9,6 +9,9 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
+from lcasym.app_support import results_view, whatif
+from lcasym.presentation import figures
+from lcasym.presentation.formatting import display_scale, format_supported
 from lcasym.presentation.markdown import plain_markdown
 from lcasym.results.crediting import RULES
 
@@ -27,8 +30,42 @@ def number_table(frame: pd.DataFrame, text_columns: tuple[str, ...], unit: str) 
 
 
 st.title("Results")
-net = _shared.need_network()
+
+
+def guide(step_done: tuple[bool, bool, bool]) -> None:
+    """The three steps: load a network, run it, download the results."""
+    steps = ("1 · Load a network", "2 · Run", "3 · Download")
+    for col, text, done in zip(st.columns(3), steps, step_done, strict=True):
+        col.markdown(
+            f"{':material/check_circle:' if done else ':material/radio_button_unchecked:'} {text}"
+        )
+
+
+status = _shared.project_status()
+net = _shared.network()
+res = _shared.result()
+guide((net is not None, res is not None and not _shared.result_is_stale(), False))
+
 if net is None:
+    st.info(
+        "Load the Kalundborg demo (a reference industrial symbiosis, Denmark) in one click, "
+        "or load your own network on the Network page.",
+        icon=":material/rocket_launch:",
+    )
+    demo = st.button(
+        "Open the Kalundborg demo",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=not status.ready,
+        help=None if status.ready else "Set up the Brightway project first (sidebar).",
+    )
+    if not status.ready:
+        st.warning("Set up the Brightway project first: **Set up** in the sidebar (once, offline).")
+    st.page_link("app_pages/network.py", label="Load your own network", icon=":material/hub:")
+    if demo:
+        with _shared.guarded("The demo"), st.spinner("Calculating Kalundborg…"):
+            _shared.load_demo()
+            st.rerun()
     st.stop()
 st.caption(plain_markdown(app_support.network_summary(net)))
 
@@ -42,11 +79,13 @@ if errors:
     st.stop()
 
 # --- run ------------------------------------------------------------------------------------
+opts = _shared.options()
 with st.form("run_options"):
     c1, c2, c3 = st.columns([1.6, 1, 1])
     crediting = c1.selectbox(
         "Crediting rule (who gets the credit of each exchange)",
         RULES,
+        index=list(RULES).index(opts["crediting"]),
         format_func=app_support.CREDITING_LABELS.get,
         help="\n".join(
             f"- **{app_support.CREDITING_LABELS[r]}**: {app_support.CREDITING_RULES[r]}"
@@ -57,7 +96,7 @@ with st.form("run_options"):
         "Monte Carlo draws",
         min_value=0,
         max_value=10_000,
-        value=200,
+        value=int(opts["draws"]),
         step=100,
         help="0 = central values only. 200–1,000 draws give a stable P5–P95 range.",
     )
@@ -65,17 +104,26 @@ with st.form("run_options"):
         "Random seed",
         min_value=0,
         max_value=2**31 - 1,
-        value=1961,
+        value=int(opts["seed"]),
         step=1,
         help="The same seed gives the same draws; it is recorded in the provenance.",
     )
-    run = st.form_submit_button("Run", type="primary", icon=":material/play_arrow:")
+    run = st.form_submit_button(
+        "Run",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=not status.ready,
+    )
+if not status.ready:
+    st.warning(
+        "Running needs the Brightway project: press **Set up** in the sidebar (once, offline).",
+        icon=":material/build:",
+    )
 
 if run:
+    _shared.set_options(crediting=crediting, draws=int(draws), seed=int(seed))
     with _shared.guarded("The calculation"), st.spinner("Calculating…"):
-        res = _shared.calculate(net.model_dump_json(), crediting, int(draws), int(seed))
-        st.session_state[_shared.RESULT] = res
-        st.session_state[_shared.RESULT_FOR] = net.model_dump_json()
+        _shared.run_current()
 
 res = _shared.result()
 if res is None:
@@ -89,18 +137,36 @@ if _shared.result_is_stale():
 
 prov = res.provenance
 headline = prov.get("headline_method") or res.methods[0]
+names = results_view.method_display_names(res.methods)
 st.caption(
     f"Crediting rule: **{prov.get('crediting_rule')}** · Monte Carlo draws: "
     f"**{res.draws:,}** · seed **{prov.get('seed')}** · headline method: "
-    f"{app_support.method_name(headline)} · background "
+    f"{plain_markdown(names.get(headline, headline))} · background "
     + plain_markdown(f"{prov.get('background_database')} {prov.get('background_version') or ''}")
 )
 
 # --- headline figures ------------------------------------------------------------------------
-figures = app_support.headline_figures(res)
-for col, fig in zip(st.columns(len(figures)), figures, strict=True):
+head = results_view.headline(res, headline)
+other_figures = app_support.headline_figures(res)[1:]
+cols = st.columns(len(other_figures) + 1)
+with cols[0], st.container(border=True):
+    st.metric(
+        "Avoided GHG",
+        head.text,
+        help=f"{head.full}. Reference (without the exchanges) − with the exchanges, "
+        f"{names.get(headline, headline)}.",
+    )
+    st.caption(
+        f"{head.unit}  \n" + (f"{head.interval}  \n{head.note}" if head.interval else head.note)
+    )
+for col, fig in zip(cols[1:], other_figures, strict=True):
     with col, st.container(border=True):
-        st.metric(fig.label, app_support.format_number(fig.value), help=fig.help or None)
+        full = "–" if fig.value is None else f"{fig.value:,.6g} {fig.unit}"
+        st.metric(
+            fig.label,
+            app_support.format_number(fig.value),
+            help=f"Full value: {full}. {fig.help}".strip(),
+        )
         st.caption(f"{fig.unit}  \n{fig.note}")
 st.info(
     "**Avoided emissions are reported separately from scope 1, 2 and 3 inventories and are "
@@ -111,38 +177,57 @@ st.info(
 )
 
 # --- detail ----------------------------------------------------------------------------------
-methods = res.methods
+coverage = results_view.method_coverage(res)
+n_not = sum(c == results_view.NOT_COVERED for c in coverage.values())
+show_all = st.toggle(
+    f"Offer the {n_not} categories the background does not cover", value=False, disabled=not n_not
+)
+methods = results_view.chart_methods(res, include_not_covered=show_all)
 method = st.selectbox(
     "Impact category for the charts",
     methods,
-    index=methods.index(headline),
-    format_func=app_support.method_name,
+    index=methods.index(headline) if headline in methods else 0,
+    format_func=lambda m: names.get(m, m),
 )
-tab_cat, tab_ex, tab_fac, tab_sdg = st.tabs(
-    ["By impact category", "By exchange", "By facility", "SDG contributions"]
+tab_cat, tab_ex, tab_fac, tab_park, tab_whatif, tab_cmp, tab_sdg = st.tabs(
+    [
+        "By impact category",
+        "By exchange",
+        "By facility",
+        "Picture of the park",
+        "What-if",
+        "Comparisons",
+        "SDG contributions",
+    ]
 )
 
 with tab_cat:
     st.caption(
         "Avoided = reference (without the exchanges) − with the exchanges; positive = benefit. "
-        f"{len(methods)} impact categories."
+        f"{len(res.methods)} impact categories; categories the background does not cover are "
+        "greyed and read *not covered* (never 0). Hover a figure in the headline for its "
+        "full value; sort by clicking a column header (numeric sort)."
     )
+    table = results_view.impact_frame(res)
     zero = set(prov.get("methods_all_zero") or [])
-    table = app_support.impact_table(res)
     hide_zero = st.toggle(
         f"Hide the {len(zero)} categories that are zero in both scenarios", value=bool(zero)
     )
     if hide_zero:
-        table = table[[m not in zero for m in methods]]
+        table = table[~table["method"].isin(zero)]
+    shown = table.drop(columns=["method"])
+    numbers = ["reference", "with exchanges", "avoided"]
+    styled = (
+        shown.style.apply(results_view.grey_not_covered, axis=1)
+        .format({c: app_support.format_number for c in numbers})
+        .format({"avoided %": lambda v: "–" if pd.isna(v) else f"{v:,.3g} %"})
+    )
     st.dataframe(
-        table,
+        styled,
         hide_index=True,
         width="stretch",
-        height=38 + 35 * len(table),
-        column_config={
-            "impact category": st.column_config.TextColumn(width="medium"),
-            "indicator": st.column_config.TextColumn(width="large"),
-        },
+        height=38 + 35 * len(shown),
+        column_config={"impact category": st.column_config.TextColumn(width="large")},
     )
 
 with tab_ex:
@@ -234,21 +319,131 @@ with tab_fac:
         shown = fac.drop(columns=["facility", "unit", "rule"]).rename(columns={"name": "facility"})
         number_table(shown, ("facility",), f"{unit}/yr")
 
+with tab_park:
+    st.caption(
+        "Each band is one exchange, from supplier (left) to receiver (right), as wide as its "
+        "net benefit for the chosen category; green: benefit, red: burden, grey: no result."
+    )
+    facility_names = {f.id: f.name for f in net.facilities}
+    st.html(figures.flow_diagram_svg(res.exchanges, method, names=facility_names))
+
+with tab_whatif:
+    st.caption(
+        "Change one exchange and see the network's avoided total at once: recomputed on the "
+        "factorised system of this network (no database write, no new run). The results "
+        "above stay those of the last run."
+    )
+    ids = [x.id for x in net.exchanges]
+    labels = {x.id: f"{x.id}: {x.flow} ({x.supplier or '–'} → {x.receiver})" for x in net.exchanges}
+    which = st.selectbox("Exchange", ids, format_func=labels.get, key="whatif_exchange")
+    base = whatif.exchange_controls(net, which)
+    w1, w2 = st.columns(2)
+    amount = w1.slider(
+        f"Quantity ({base.unit}/yr)",
+        min_value=0.0,
+        max_value=float(base.amount) * 2,
+        value=float(base.amount),
+        key=f"whatif_amount_{which}",
+    )
+    ratio = (
+        w2.slider(
+            "Substitution ratio",
+            min_value=0.05,
+            max_value=max(2.0, float(base.ratio) * 2),
+            value=float(base.ratio),
+            key=f"whatif_ratio_{which}",
+        )
+        if base.ratio is not None
+        else None
+    )
+    distance = (
+        w1.slider(
+            "Transport distance (km)",
+            min_value=0.1,
+            max_value=max(10.0, float(base.distance) * 3),
+            value=float(base.distance),
+            key=f"whatif_distance_{which}",
+        )
+        if base.distance
+        else None
+    )
+    active = w2.toggle(
+        "Operating (off: planned, out of the totals)",
+        value=base.active,
+        key=f"whatif_active_{which}",
+    )
+    edits = whatif.edits_for(
+        base,
+        amount=amount if amount > 0 else base.amount * 1e-9,
+        ratio=ratio,
+        distance=distance,
+        active=active,
+    )
+    with _shared.guarded("The what-if"):
+        session = _shared.engine_session(_shared.result_network_json())
+        before = whatif.whatif_avoided(session, [], method)
+        after = whatif.whatif_avoided(session, edits, method)
+        unit = results_view.headline(res, method).unit
+        text, _, _ = format_supported(after)
+        st.metric(
+            f"Avoided, {names.get(method, method)} (what-if)",
+            f"{text} {unit}",
+            delta=f"{format_supported(after - before)[0]} vs the run",
+            help=f"Full value {after!r} {unit}",
+        )
+
+with tab_cmp:
+    st.caption(
+        "Each firm's credit under every crediting rule, side by side (the rules split the same "
+        "network total differently)."
+    )
+    cbr = res.credits_by_rule
+    cbr = cbr[cbr["method"] == method] if not cbr.empty else cbr
+    if cbr.empty:
+        st.info("No per-firm credits for this category.")
+    else:
+        scale, unit = display_scale(str(cbr["unit"].iloc[0]))
+        wide = cbr.assign(credit=cbr["credit"] * scale).pivot_table(
+            index="name", columns="rule", values="credit", aggfunc="sum"
+        )
+        wide = wide.reset_index().rename(columns={"name": "firm"})
+        st.caption(f"Values in {unit}/yr.")
+        st.dataframe(
+            wide.style.format({c: app_support.format_number for c in wide.columns if c != "firm"}),
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown("**Monte Carlo distribution**")
+    if not results_view.has_uncertainty(res):
+        st.info("No uncertainty data: no distribution to show (no parameter has a distribution).")
+    else:
+        chart = figures.distribution_chart(
+            res.uncertainty, method, labels={x.id: labels[x.id] for x in net.exchanges}
+        )
+        if chart is None:
+            st.info("No Monte Carlo draws for this category.")
+        else:
+            st.altair_chart(chart, width="stretch")
+
 with tab_sdg:
     st.caption(
-        "Each SDG target linked to a result, with the reference, with-exchanges value and "
-        "difference. "
+        "One headline per SDG goal (its largest linked contribution) and why the link is made. "
         "lcasym's mapping (lcasym/data/sdg_mapping.yaml) follows the UNEP Life Cycle SDG "
         "Screening idea; a contribution is not the achievement of a target."
     )
-    goals = app_support.sdg_goals(res)
-    for start in range(0, len(goals), 3):
-        for col, goal in zip(st.columns(3), goals[start : start + 3], strict=False):
+    tiles = results_view.sdg_tiles(res)
+    if not tiles:
+        st.info("No SDG target is assessed for this network.")
+    for start in range(0, len(tiles), 3):
+        for col, tile in zip(st.columns(3), tiles[start : start + 3], strict=False):
             with col, st.container(border=True):
-                st.html(app_support.sdg_tile_html(goal.goal, goal.name, goal.colour))
-                st.markdown("\n".join(f"- {s}" for s in goal.statements))
-                if goal.not_assessed:
-                    st.caption("Not assessed: " + "; ".join(goal.not_assessed))
+                st.html(app_support.sdg_tile_html(tile.goal, tile.name, tile.colour))
+                st.markdown("**" + plain_markdown(tile.headline) + "**")
+                st.caption(plain_markdown(tile.rationale))
+                if tile.others:
+                    with st.expander(f"{len(tile.others)} more target(s)"):
+                        for line in tile.others:
+                            st.caption(plain_markdown(line))
 
 # --- the auditor-ready PDF report --------------------------------------------------------------
 st.subheader("Auditor-ready report")

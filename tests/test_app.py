@@ -39,14 +39,16 @@ def _restore_main_module():
         sys.modules["__main__"] = saved
 
 
-def _app():
+def _app(page: str | None = "app_pages/network.py"):
+    """The app, run once and switched to ``page`` (None: the page it opens on)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    return at.run()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    return at if page is None else at.switch_page(page).run()
 
 
 def _load_example(at, name: str):
+    at.switch_page("app_pages/network.py").run()
     at.selectbox[0].set_value(name)
     next(b for b in at.button if b.label == "Load example").click()
     return at.run()
@@ -61,9 +63,11 @@ def _errors(at) -> str:
 
 
 def test_app_starts_without_exceptions():
-    at = _app()
+    at = _app(None)
     assert not at.exception
-    assert at.title[0].value == "Network"
+    assert at.title[0].value == "Results"  # the app opens on the results
+    assert "Open the Kalundborg demo" in [b.label for b in at.button]
+    at.switch_page("app_pages/network.py").run()
     labels = [b.label for b in at.button]
     assert "Load example" in labels
     assert any(d.label == "Excel template" for d in at.get("download_button"))
@@ -75,7 +79,9 @@ def test_other_pages_without_network_say_what_to_do():
         at.switch_page(page).run()
         assert not at.exception, page
     at.switch_page("app_pages/results.py").run()
-    assert any("No network loaded" in i.value for i in at.info)
+    assert any("Kalundborg demo" in i.value for i in at.info)
+    at.switch_page("app_pages/data.py").run()
+    assert any("No results yet" in i.value for i in at.info)
     at.switch_page("app_pages/about.py").run()
     assert "Open Government Licence" in "\n".join(m.value for m in at.markdown)
 
@@ -148,6 +154,9 @@ def test_edit_is_applied_and_checked():
 
 
 def test_running_tiny_shows_the_avoided_total(bw_project):
+    import streamlit as st
+
+    st.cache_data.clear()  # the project status cached before bw_project was set up
     at = _load_example(_app(), "tiny.yaml")
     at.switch_page("app_pages/results.py").run()
     at.number_input[0].set_value(0)  # draws
@@ -166,6 +175,17 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     assert metric.label == "Avoided GHG"
     assert metric.value == app_support.format_number(avoided_t) == "32.2"
     assert "WBCSD 2023" in "\n".join(i.value for i in at.info)
+    assert "no uncertainty data" in "\n".join(c.value for c in at.caption)  # draws = 0
+    assert "32.1533" in metric.help  # the full value on hover
+    # what-if: 20 km instead of 10 for the gypsum adds 10,000 tkm x 0.125266267 kg/tkm
+    # = 1.25266 t of transport: 32.1533 − 1.2527 = 30.9007 t (tiny.yaml's header)
+    at.selectbox(key="whatif_exchange").set_value("tiny-gypsum").run()
+    what = next(m for m in at.metric if "(what-if)" in m.label)
+    assert what.value == "32.2 t CO2-eq/yr"
+    at.slider(key="whatif_distance_tiny-gypsum").set_value(20.0).run()
+    what = next(m for m in at.metric if "(what-if)" in m.label)
+    assert what.value == "30.9 t CO2-eq/yr"
+    assert at.session_state["result"] is result  # the run's result is unchanged
     # the data page offers the three exports and the provenance
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
@@ -366,3 +386,29 @@ def test_project_status_of_the_test_project(bw_project):
     status = app_support.project_status()
     assert status.ready, status.problems
     assert status.project == bw_project.project
+
+
+@pytest.mark.slow
+def test_demo_opens_kalundborg_in_one_click(bw_project):
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = _app(None)
+    next(b for b in at.button if b.label == "Open the Kalundborg demo").click()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at.run(timeout=600)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["result"]
+    head = at.metric[0]
+    assert head.label == "Avoided GHG"
+    totals = result.totals.set_index("method")
+    avoided_t = totals.at[result.provenance["headline_method"], "avoided"] / 1000
+    assert head.value != "–" and float(head.value.replace(",", "")) == pytest.approx(
+        avoided_t, rel=0.05
+    )  # rounded to what the P5–P95 supports (at most 2 significant figures of the width)
+    # options are kept across pages
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/results.py").run()
+    assert at.session_state["app_options"]["draws"] == 200
