@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _shared
+from lcasym import app_support
 from lcasym.background.bootstrap import setup
+from lcasym.presentation.markdown import plain_markdown
 
 st.set_page_config(
     page_title="lcasym – industrial symbiosis LCA",
@@ -44,6 +46,34 @@ def project_sidebar() -> None:
             st.rerun()
 
 
+def session_sidebar() -> None:
+    """Save the network and options to a session file, or restore one."""
+    st.sidebar.markdown("#### Your work")
+    net = _shared.network()
+    if net is not None:
+        st.sidebar.download_button(
+            "Save session",
+            app_support.session_bytes(net, _shared.options()),
+            file_name=f"{net.network.id}.lcasym-session.json",
+            mime="application/json",
+            icon=":material/save:",
+            help="The network and the run options in one file; restore it below.",
+        )
+    restore = st.sidebar.file_uploader("Restore a session file", type=["json"], key="restore")
+    if restore is not None and st.session_state.get("restored_id") != restore.file_id:
+        st.session_state["restored_id"] = restore.file_id
+        with st.sidebar, _shared.guarded("Restoring the session"):
+            refusal = app_support.upload_refusal(restore.name, restore.getvalue())
+            if refusal:
+                st.error(plain_markdown(refusal))
+                return
+            network, options = app_support.read_session(restore.name, restore.getvalue())
+            _shared.set_network(network, restore.name, [])
+            _shared.set_options(**options)
+            st.session_state.pop(_shared.RESULT, None)
+            st.success("Session restored: press **Run** on the Results page.")
+
+
 pages = [
     st.Page("app_pages/results.py", title="Results", icon=":material/insights:", default=True),
     st.Page("app_pages/network.py", title="Network", icon=":material/hub:"),
@@ -54,6 +84,7 @@ pages = [
 page = st.navigation(pages)
 try:
     project_sidebar()
+    session_sidebar()
     page.run()
 except Exception as exc:  # the last guard: a short message, never a bare traceback
     _shared.show_unexpected(exc, "This page")

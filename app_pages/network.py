@@ -77,8 +77,14 @@ with middle:
     )
     if upload is not None and st.session_state.get("upload_id") != upload.file_id:
         st.session_state["upload_id"] = upload.file_id
-        with _shared.guarded("Reading the uploaded file"):
-            load_file(upload_loader(upload.name, upload.getvalue()), upload.name)
+        data = upload.getvalue()
+        refusal = app_support.upload_refusal(upload.name, data)
+        st.session_state["upload_refused"] = refusal
+        if refusal is None:
+            with _shared.guarded("Reading the uploaded file"):
+                load_file(upload_loader(upload.name, data), upload.name)
+    if upload is not None and st.session_state.get("upload_refused"):
+        st.error(plain_markdown(st.session_state["upload_refused"]), icon=":material/block:")
 with right:
     st.subheader("Template", divider="gray")
     st.caption(

@@ -54,6 +54,10 @@ def _load_example(at, name: str):
     return at.run()
 
 
+def _uploader(at, label: str = "Upload a network"):
+    return next(u for u in at.file_uploader if u.label.startswith(label))
+
+
 def _errors(at) -> str:
     """Text of every st.error, markdown escapes removed."""
     return "\n".join(e.value for e in at.error).replace("\\", "")
@@ -102,7 +106,7 @@ def test_bad_upload_shows_located_error_not_traceback():
     net = yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8"))
     net["exchanges"][1]["amount"] = -100
     net["exchanges"][2]["kindd"] = "water"
-    at.file_uploader[0].upload("broken.yaml", yaml.safe_dump(net).encode(), "application/x-yaml")
+    _uploader(at).upload("broken.yaml", yaml.safe_dump(net).encode(), "application/x-yaml")
     at.run()
     assert not at.exception
     text = _errors(at)
@@ -114,10 +118,40 @@ def test_bad_upload_shows_located_error_not_traceback():
 
 def test_unsupported_upload_is_reported():
     at = _app()
-    at.file_uploader[0].upload("network.yaml", b"network: [unclosed", "application/x-yaml")
+    _uploader(at).upload("network.yaml", b"network: [unclosed", "application/x-yaml")
     at.run()
     assert not at.exception
     assert "network.yaml" in _errors(at)
+
+
+def test_results_workbook_is_refused_in_one_sentence():
+    import io
+
+    at = _app()
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        for name in ("provenance", "totals", "exchanges"):
+            pd.DataFrame({"a": [1]}).to_excel(writer, sheet_name=name, index=False)
+    _uploader(at).upload("results.xlsx", buf.getvalue(), "application/vnd.ms-excel")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert _errors(at) == (
+        "“results.xlsx” is an lcasym results workbook, not a network: expected a network file "
+        "(YAML, JSON, or Excel made from lcasym's template)."
+    )
+
+
+def test_session_file_restores_network_and_options(tiny):
+    at = _app()
+    data = app_support.session_bytes(tiny, {"crediting": "equal", "draws": 50, "seed": 3})
+    _uploader(at, "Restore a session").upload("tiny.lcasym-session.json", data, "application/json")
+    at.run()
+    assert not at.exception
+    assert at.session_state["network"] == tiny
+    assert at.session_state["app_options"] == {"crediting": "equal", "draws": 50, "seed": 3}
+    at.run()
+    assert any(d.label == "Save session" for d in at.get("download_button"))
 
 
 def test_bad_edit_shows_located_error_and_keeps_network():

@@ -50,6 +50,8 @@ from lcasym.app_support.presentation import (  # noqa: F401
     text_colour,
     waterfall_frame,
 )
+from lcasym.app_support.session_file import read_session, session_bytes  # noqa: F401
+from lcasym.app_support.uploads import MAX_UPLOAD_MB, upload_refusal  # noqa: F401
 from lcasym.presentation.formatting import (  # noqa: F401
     display_scale,
     format_number,
