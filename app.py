@@ -6,6 +6,8 @@ library (``lcasym.app_support`` and lcasym's public API).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import _shared
@@ -15,7 +17,7 @@ from lcasym.presentation.markdown import plain_markdown
 
 st.set_page_config(
     page_title="lcasym – industrial symbiosis LCA",
-    page_icon=":material/recycling:",
+    page_icon=str(Path(__file__).parent / "app_assets" / "favicon.png"),  # served locally
     layout="wide",
 )
 
