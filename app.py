@@ -80,6 +80,7 @@ pages = [
     st.Page("app_pages/results.py", title="Results", icon=":material/insights:", default=True),
     st.Page("app_pages/network.py", title="Network", icon=":material/hub:"),
     st.Page("app_pages/data.py", title="Data & downloads", icon=":material/table_view:"),
+    st.Page("app_pages/opportunities.py", title="Opportunities", icon=":material/lightbulb:"),
     # The PDF report page (lcasym.report) goes here when it lands: st.Page("app_pages/report.py").
     st.Page("app_pages/about.py", title="About & method", icon=":material/info:"),
 ]

@@ -446,3 +446,27 @@ def test_demo_opens_kalundborg_in_one_click(bw_project):
     at.switch_page("app_pages/data.py").run()
     at.switch_page("app_pages/results.py").run()
     assert at.session_state["app_options"]["draws"] == 200
+
+
+@pytest.mark.slow
+def test_opportunities_page_ranks_chooses_and_opens_a_network(bw_project):
+    import streamlit as st
+
+    st.cache_data.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at = _app("app_pages/opportunities.py")
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    ranked = at.dataframe[0].value
+    assert list(ranked["rank"]) == list(range(1, len(ranked) + 1)) and len(ranked) >= 3
+    # the list is ranked by avoided GHG at potential, largest first
+    values = list(ranked["avoided at potential"])
+    assert values == sorted(values, reverse=True)
+    chosen = next(m for m in at.metric if m.label.startswith("Avoided GHG of the chosen"))
+    assert chosen.value.endswith("t CO2-eq/yr")
+    next(b for b in at.button if b.label.startswith("Open the chosen set")).click()
+    at.run()
+    assert not at.exception
+    net = at.session_state["network"]
+    assert net.exchanges and all(x.status == "planned" for x in net.exchanges)
