@@ -19,13 +19,15 @@ AXIS = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#31333f", "labe
 
 
 def number_table(frame: pd.DataFrame, text_columns: tuple[str, ...], unit: str) -> None:
-    """A table of figures formatted for reading; the unit is said above it."""
-    st.caption(f"Values in {unit}.")
-    shown = frame
-    fmt = {c: app_support.format_number for c in shown.columns if c not in text_columns}
-    fmt["share %"] = lambda v: "–" if pd.isna(v) else f"{v:,.1f} %"
+    """A table of figures rounded to 3 significant figures (still numbers: sorts by size)."""
+    st.caption(f"Values in {unit}, rounded to 3 significant figures (full values: downloads).")
+    numbers = [c for c in frame.columns if c not in text_columns]
     st.dataframe(
-        shown.style.format(fmt), hide_index=True, width="stretch", height=38 + 35 * len(shown)
+        results_view.rounded(frame, numbers),
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * len(frame),
+        column_config={c: st.column_config.NumberColumn(format="localized") for c in numbers},
     )
 
 
@@ -39,6 +41,15 @@ def guide(step_done: tuple[bool, bool, bool]) -> None:
         col.markdown(
             f"{':material/check_circle:' if done else ':material/radio_button_unchecked:'} {text}"
         )
+
+
+def download_step() -> None:
+    """Step 3: where the downloads are."""
+    st.page_link(
+        "app_pages/data.py",
+        label="3 · Download: the Excel workbook, JSON, CSV (Data & downloads); the PDF below",
+        icon=":material/download:",
+    )
 
 
 status = _shared.project_status()
@@ -134,6 +145,7 @@ if _shared.result_is_stale():
         "The network changed since this run: press **Run** to update the results.",
         icon=":material/update:",
     )
+download_step()
 
 prov = res.provenance
 headline = prov.get("headline_method") or res.methods[0]
@@ -148,7 +160,8 @@ st.caption(
 # --- headline figures ------------------------------------------------------------------------
 head = results_view.headline(res, headline)
 other_figures = app_support.headline_figures(res)[1:]
-cols = st.columns(len(other_figures) + 1)
+row1, row2 = st.columns(3), st.columns(3)
+cols = [*row1, *row2]
 with cols[0], st.container(border=True):
     st.metric(
         "Avoided GHG",
@@ -159,12 +172,12 @@ with cols[0], st.container(border=True):
     st.caption(
         f"{head.unit}  \n" + (f"{head.interval}  \n{head.note}" if head.interval else head.note)
     )
-for col, fig in zip(cols[1:], other_figures, strict=True):
+for col, fig in zip(cols[1:], other_figures, strict=False):
     with col, st.container(border=True):
         full = "–" if fig.value is None else f"{fig.value:,.6g} {fig.unit}"
         st.metric(
             fig.label,
-            app_support.format_number(fig.value),
+            results_view.format_sig(fig.value),
             help=f"Full value: {full}. {fig.help}".strip(),
         )
         st.caption(f"{fig.unit}  \n{fig.note}")
@@ -215,19 +228,21 @@ with tab_cat:
     )
     if hide_zero:
         table = table[~table["method"].isin(zero)]
-    shown = table.drop(columns=["method"])
-    numbers = ["reference", "with exchanges", "avoided"]
-    styled = (
-        shown.style.apply(results_view.grey_not_covered, axis=1)
-        .format({c: app_support.format_number for c in numbers})
-        .format({"avoided %": lambda v: "–" if pd.isna(v) else f"{v:,.3g} %"})
-    )
+    numbers = ["reference", "with exchanges", "avoided", "avoided %"]
+    shown = results_view.rounded(table.drop(columns=["method"]), numbers)
     st.dataframe(
-        styled,
+        shown.style.apply(results_view.grey_not_covered, axis=1),
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(shown),
-        column_config={"impact category": st.column_config.TextColumn(width="large")},
+        column_config={
+            "impact category": st.column_config.TextColumn(width="large"),
+            **{c: st.column_config.NumberColumn(format="localized") for c in numbers},
+        },
+    )
+    st.caption(
+        "Figures rounded to 3 significant figures; the full values are in the downloads "
+        "(Data & downloads)."
     )
 
 with tab_ex:
@@ -407,12 +422,7 @@ with tab_cmp:
             index="name", columns="rule", values="credit", aggfunc="sum"
         )
         wide = wide.reset_index().rename(columns={"name": "firm"})
-        st.caption(f"Values in {unit}/yr.")
-        st.dataframe(
-            wide.style.format({c: app_support.format_number for c in wide.columns if c != "firm"}),
-            hide_index=True,
-            width="stretch",
-        )
+        number_table(wide, ("firm",), f"{unit}/yr")
     st.markdown("**Monte Carlo distribution**")
     if not results_view.has_uncertainty(res):
         st.info("No uncertainty data: no distribution to show (no parameter has a distribution).")

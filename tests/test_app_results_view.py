@@ -142,3 +142,28 @@ def test_whatif_changes_the_total_by_hand(bw_project, tiny):
     # twice the distance: one more 10,000 tkm x 0.125266267 = 1.25266 t of transport
     farther = [{"exchange": "tiny-gypsum", "field": "distance", "value": 20.0}]
     assert math.isclose(whatif.whatif_avoided(session, farther, LABEL), 30.90067, rel_tol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (306123.4, "306,000"),
+        (2_700_123, "2.70 million"),
+        (1.5e9, "1.50 billion"),
+        (7.8037, "7.80"),
+        (-1083.14, "-1,080"),
+        (0.000271, "0.000271"),
+        (0, "0"),
+        (float("nan"), "–"),
+    ],
+)
+def test_headline_figures_keep_three_significant_figures(value, text):
+    assert results_view.format_sig(value) == text
+
+
+def test_rounded_tables_stay_numeric():
+    frame = pd.DataFrame({"name": ["a", "b"], "v": [1036854.3, 96.6247]})
+    out = results_view.rounded(frame, ["v"])
+    assert out["v"].tolist() == [1040000.0, 96.6]
+    assert out.sort_values("v")["name"].tolist() == ["b", "a"]  # by size, not by text
+    assert frame["v"].iloc[0] == 1036854.3  # the input is left as it was

@@ -230,3 +230,43 @@ def sdg_tiles(result: Any) -> list[SdgTile]:
             )
         )
     return tiles
+
+
+def round_sig(value: Any, digits: int = 3) -> float:
+    """``value`` to ``digits`` significant figures (NaN stays NaN): ``1036854.3 -> 1040000``."""
+    if _is_missing(value):
+        return math.nan
+    v = float(value)
+    if v == 0:
+        return 0.0
+    return round(v, digits - 1 - math.floor(math.log10(abs(v))))
+
+
+def rounded(frame: pd.DataFrame, columns: Sequence[str], digits: int = 3) -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` rounded to ``digits`` significant figures.
+
+    The values stay numbers, so a table sorts them by size.
+    """
+    out = frame.copy()
+    for c in columns:
+        if c in out:
+            out[c] = [round_sig(v, digits) for v in out[c]]
+    return out
+
+
+def format_sig(value: Any, digits: int = 3) -> str:
+    """A headline figure: ``digits`` significant figures, millions and billions in words.
+
+    ``306123.4 -> "306,000"``, ``2_700_123 -> "2.70 million"``, ``7.8037 -> "7.80"``;
+    None/NaN -> ``"–"``.
+    """
+    if _is_missing(value):
+        return "–"
+    v = round_sig(value, digits)
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:.{digits - 1 - math.floor(math.log10(abs(v) / size))}f} {word}"
+    if v == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return f"{v:,.{decimals}f}"
