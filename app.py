@@ -84,7 +84,7 @@ pages = [
     # The PDF report page (lcasym.report) goes here when it lands: st.Page("app_pages/report.py").
     st.Page("app_pages/about.py", title="About & method", icon=":material/info:"),
 ]
-page = st.navigation(pages)
+page = st.navigation(pages, position="top")  # top navigation: also on narrow screens
 try:
     project_sidebar()
     session_sidebar()

@@ -105,7 +105,10 @@ with _shared.guarded("Choosing the set"):
         help=f"Full value {total * cs!r} {cu}/yr (sum of the chosen candidates' net benefit).",
     )
     names = {f.id: f.name for f in opps.inventory.facilities}
-    st.html(figures.flow_diagram_svg(chosen, str(chosen["method"].iloc[0]), names=names))
+    st.image(
+        figures.flow_diagram_svg(chosen, str(chosen["method"].iloc[0]), names=names),
+        width="stretch",
+    )
     if st.button("Open the chosen set as a network (planned exchanges)", type="primary",
                  icon=":material/add_circle:"):  # fmt: skip
         net = chosen_network(choice)

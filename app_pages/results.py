@@ -47,7 +47,7 @@ def download_step() -> None:
     """Step 3: where the downloads are."""
     st.page_link(
         "app_pages/data.py",
-        label="3 · Download: the Excel workbook, JSON, CSV (Data & downloads); the PDF below",
+        label="3 · Download: Excel, JSON, CSV (PDF below)",
         icon=":material/download:",
     )
 
@@ -340,7 +340,7 @@ with tab_park:
         "net benefit for the chosen category; green: benefit, red: burden, grey: no result."
     )
     facility_names = {f.id: f.name for f in net.facilities}
-    st.html(figures.flow_diagram_svg(res.exchanges, method, names=facility_names))
+    st.image(figures.flow_diagram_svg(res.exchanges, method, names=facility_names), width="stretch")
 
 with tab_whatif:
     st.caption(
@@ -421,7 +421,7 @@ with tab_cmp:
         wide = cbr.assign(credit=cbr["credit"] * scale).pivot_table(
             index="name", columns="rule", values="credit", aggfunc="sum"
         )
-        wide = wide.reset_index().rename(columns={"name": "firm"})
+        wide = wide.reset_index().rename(columns={"name": "firm", **app_support.CREDITING_LABELS})
         number_table(wide, ("firm",), f"{unit}/yr")
     st.markdown("**Monte Carlo distribution**")
     if not results_view.has_uncertainty(res):
