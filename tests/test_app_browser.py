@@ -177,3 +177,35 @@ def test_downloads_open(page, tmp_path):
     data = Path(xlsx_info.value.path()).read_bytes()
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     assert "totals" in book.sheetnames
+
+
+def test_two_users_keep_their_own_results(browser, app_url):
+    """Two browser contexts at once: Kalundborg (Monte Carlo) and tiny (central values)."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in range(2)]
+    try:
+        a, b = (c.new_page() for c in contexts)
+        for pg in (a, b):
+            pg.set_default_timeout(WAIT)
+            pg.goto(app_url)
+        a.get_by_role("button", name="Open the Kalundborg demo").click()  # 200 draws
+        # meanwhile the second user loads and runs tiny.yaml
+        b.get_by_role("link", name="Network").first.click()
+        b.get_by_role("button", name="Load example").wait_for()
+        b.get_by_text("Example network").first.wait_for()
+        b.locator('[data-testid="stSelectbox"]').first.click()
+        b.get_by_role("option", name="Tiny synthetic network").first.click()
+        b.get_by_role("button", name="Load example").click()
+        b.get_by_text("The network is valid").first.wait_for()
+        b.get_by_role("link", name="Results").first.click()
+        b.get_by_role("button", name="Run").click()
+        tiny_value = _metric(b, "Avoided GHG")
+        kalundborg_value = _metric(a, "Avoided GHG")
+        # tiny.yaml: 32.2 t CO2-eq/yr by hand (examples/tiny.yaml); Kalundborg is far larger
+        assert tiny_value.startswith("32")
+        assert kalundborg_value != tiny_value
+        assert float(kalundborg_value.replace(",", "").split()[0]) > 1000
+        b.reload()  # a new browser session starts empty: nobody sees another's network
+        b.get_by_role("button", name="Open the Kalundborg demo").wait_for()
+    finally:
+        for c in contexts:
+            c.close()
