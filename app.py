@@ -60,7 +60,10 @@ def session_sidebar() -> None:
             mime="application/json",
             icon=":material/save:",
             help="The network and the run options in one file; restore it below.",
+            on_click=lambda: st.session_state.update({_shared.UNSAVED: False}),
         )
+        if st.session_state.get(_shared.UNSAVED):
+            st.sidebar.caption(":material/warning: Edits not saved: save the session to keep them.")
     restore = st.sidebar.file_uploader("Restore a session file", type=["json"], key="restore")
     if restore is not None and st.session_state.get("restored_id") != restore.file_id:
         st.session_state["restored_id"] = restore.file_id
@@ -88,6 +91,7 @@ page = st.navigation(pages, position="top")  # top navigation: also on narrow sc
 try:
     project_sidebar()
     session_sidebar()
+    _shared.warn_before_leaving()
     page.run()
 except Exception as exc:  # the last guard: a short message, never a bare traceback
     _shared.show_unexpected(exc, "This page")

@@ -24,6 +24,7 @@ PROBLEMS = "network_problems"  # list[Problem] from the last load / apply
 CHECK_NOTE = "network_check_note"  # which background the references were checked against
 EDITOR = "editor_version"  # bumped to re-seed the table editors from the network
 RESULT = "result"  # the last SymbiosisResult
+UNSAVED = "unsaved_edits"  # True after a table edit, until the session file is saved
 RESULT_FOR = "result_for"  # JSON of the network the result was calculated for
 
 
@@ -186,3 +187,20 @@ def need_result() -> SymbiosisResult | None:
 def result_network_json() -> str:
     """JSON of the network the current result was calculated for (its engine session)."""
     return st.session_state.get(RESULT_FOR) or network().model_dump_json()
+
+
+def warn_before_leaving() -> None:
+    """Ask the browser to confirm closing or reloading the tab while edits are unsaved.
+
+    A tiny script in a same-origin component frame sets the page's ``beforeunload``
+    handler; it is cleared again once the session file is saved.
+    """
+    import streamlit.components.v1 as components
+
+    on = "true" if st.session_state.get(UNSAVED) else "false"
+    components.html(
+        "<script>const w = window.parent; if (" + on + ") {"
+        " w.onbeforeunload = (e) => { e.preventDefault(); e.returnValue = ''; return ''; };"
+        "} else { w.onbeforeunload = null; }</script>",
+        height=0,
+    )

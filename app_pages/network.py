@@ -216,6 +216,7 @@ if applied:
                 background, note = background_for(new)
                 problems = app_support.check_edited(new, background)
                 _shared.set_network(new, "table editor", problems)
+                st.session_state[_shared.UNSAVED] = True
                 st.session_state[_shared.CHECK_NOTE] = note
                 st.rerun()
 

@@ -340,7 +340,23 @@ with tab_park:
         "net benefit for the chosen category; green: benefit, red: burden, grey: no result."
     )
     facility_names = {f.id: f.name for f in net.facilities}
-    st.image(figures.flow_diagram_svg(res.exchanges, method, names=facility_names), width="stretch")
+    legend = app_support.exchange_table(res, method)
+    numbers = {x: str(i + 1) for i, x in enumerate(legend["exchange"])} if len(legend) else {}
+    st.image(
+        figures.flow_diagram_svg(
+            res.exchanges, method, names=facility_names, numbers=numbers or None
+        ),
+        width="stretch",
+    )
+    if len(legend):
+        st.caption("The numbers on the bands (for small screens: the same exchanges as a list).")
+        number_table(
+            legend.assign(no=[int(numbers[x]) for x in legend["exchange"]])[
+                ["no", "label", "net"]
+            ].rename(columns={"label": "exchange", "net": "net benefit"}),
+            ("no", "exchange"),
+            f"{legend['unit'].iloc[0]}/yr",
+        )
 
 with tab_whatif:
     st.caption(
