@@ -185,6 +185,10 @@ def test_edit_is_applied_and_checked():
     text = _errors(at)
     assert "row 3 (id 'tiny-water'), column 'supplier'" in text
     assert "did you mean 'power'" in text
+    # unsaved edits: the sidebar says so and the page asks before the tab is left
+    assert at.session_state["unsaved_edits"] is True
+    at.run()
+    assert any("Edits not saved" in c.value for c in at.caption)
 
 
 def test_running_tiny_shows_the_avoided_total(bw_project):
