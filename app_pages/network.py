@@ -146,6 +146,25 @@ st.caption(
     "are kept as they are in the file (edit those in the Excel workbook). Activities are "
     "given by code (e.g. `gypsum_mined`) or `database:code`."
 )
+with st.expander("Find a background activity", icon=":material/search:"):
+    from lcasym.app_support.activities import activity_table, index_activities
+
+    index, _ = background_for(net)
+    if index is None:
+        st.caption("The background is not available: set up the Brightway project first.")
+    else:
+        words = st.text_input(
+            "Search by name, product, location or code", key="activity_search",
+            placeholder="e.g. gypsum, heat DK, tap water",
+        )  # fmt: skip
+        found = activity_table(index_activities(index), words)
+        st.caption(
+            f"{len(found):,} activities. Copy a *reference* into an activity cell of the "
+            "tables below. Coverage says whether the background states which impact "
+            "categories it covers for the activity."
+        )
+        st.dataframe(found.head(500), hide_index=True, width="stretch", height=300)
+
 tables = app_support.network_tables(net)
 version = st.session_state.get(_shared.EDITOR, 0)
 

@@ -196,6 +196,11 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
 
     st.cache_data.clear()  # the project status cached before bw_project was set up
     at = _load_example(_app(), "tiny.yaml")
+    # the activity picker lists the background, searchable
+    at.text_input(key="activity_search").set_value("gypsum mined").run()
+    found = at.dataframe[0].value
+    assert "lcasym-open:gypsum_mined" in set(found["reference"])
+    assert all("gypsum" in n.casefold() for n in found["name"])
     at.switch_page("app_pages/results.py").run()
     at.number_input[0].set_value(0)  # draws
     next(b for b in at.button if b.label == "Run").click()

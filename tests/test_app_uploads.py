@@ -73,3 +73,26 @@ def test_session_file_refuses_other_json_and_bad_options(tiny):
     doc["options"] = {"crediting": "nobody", "draws": -1, "seed": True}
     _, options = read_session("s.json", json.dumps(doc).encode())
     assert options == {}  # unknown rule, negative draws, a bool seed: left at the app's own
+
+
+def test_activity_picker_searches_every_word():
+    from lcasym.app_support.activities import activity_table
+    from lcasym.background.resolve import ActivityInfo
+
+    acts = [
+        ActivityInfo("lcasym-open", "gypsum_mined", "gypsum, mined", "gypsum", "GLO", "kg",
+                     incomplete_for=""),
+        ActivityInfo("lcasym-open", "heat_dk", "heat, district, DK", "heat", "DK", "MJ",
+                     incomplete_for="water use"),
+        ActivityInfo("lcasym-open", "zero", "placeholder heat", "heat", "DK", "MJ",
+                     placeholder=True),
+    ]  # fmt: skip
+    table = activity_table(acts)
+    assert table["name"].tolist() == ["gypsum, mined", "heat, district, DK", "placeholder heat"]
+    assert table["coverage"].tolist() == [
+        "complete", "incomplete for water use", "placeholder (zero burden)"
+    ]  # fmt: skip
+    assert activity_table(acts, "HEAT dk")["reference"].tolist() == [
+        "lcasym-open:heat_dk", "lcasym-open:zero"
+    ]  # fmt: skip
+    assert activity_table(acts, "heat gypsum").empty

@@ -1,0 +1,52 @@
+"""The activity picker: background activities as a searchable table for the editor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from lcasym.background.resolve import ActivityInfo, BackgroundIndex
+
+COLUMNS = ("reference", "name", "product", "unit", "location", "coverage")
+
+
+def index_activities(index: BackgroundIndex) -> list[ActivityInfo]:
+    """Every activity a background index holds (all its databases)."""
+    return [info for codes in index._by_code.values() for info in codes.values()]
+
+
+def _coverage(info: ActivityInfo) -> str:
+    if info.placeholder:
+        return "placeholder (zero burden)"
+    if info.incomplete_for:
+        return f"incomplete for {info.incomplete_for}"
+    return "complete" if info.incomplete_for is not None else "not stated"
+
+
+def activity_table(activities: Iterable[ActivityInfo], search: str = "") -> pd.DataFrame:
+    """Activities as rows, sorted by name.
+
+    Columns: reference (to type in the editor), name, product, unit, location, coverage.
+    ``search`` keeps the rows whose text holds every word of it (case-insensitive).
+    """
+    rows = [
+        {
+            "reference": f"{a.database}:{a.code}",
+            "name": a.name,
+            "product": a.reference_product or "",
+            "unit": a.unit,
+            "location": a.location or "",
+            "coverage": _coverage(a),
+        }
+        for a in activities
+    ]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    words = search.casefold().split()
+    if words:
+        text = frame.astype(str).agg(" ".join, axis=1).str.casefold()
+        keep = pd.Series(True, index=frame.index)
+        for w in words:
+            keep &= text.str.contains(w, regex=False)
+        frame = frame[keep]
+    return frame.sort_values("name", kind="stable").reset_index(drop=True)
