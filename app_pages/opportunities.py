@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
+from lcasym.app_support import results_view
 from lcasym.discovery import choose, chosen_exchanges_table, chosen_network, ranked_table
 from lcasym.presentation import figures
 from lcasym.presentation.formatting import display_scale
@@ -81,13 +82,15 @@ shown = ranked.assign(**{"avoided at potential": ranked["avoided at potential"] 
 st.subheader("Ranked candidates", divider="gray")
 st.caption(
     "Avoided burden at each candidate's potential quantity, "
-    f"{plain_markdown(ranked.attrs.get('method', ''))}"
+    f"{plain_markdown(app_support.method_name(ranked.attrs.get('method', '')))}"
     f" ({unit}/yr); cost savings *not known* where the inventory gives no prices."
 )
+numbers = ["distance (km)", "potential per year", "avoided at potential"]
 st.dataframe(
-    shown.style.format({"avoided at potential": app_support.format_number}),
+    results_view.rounded(shown, numbers),
     hide_index=True,
     width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="localized") for c in numbers},
 )
 
 st.subheader("The best set", divider="gray")

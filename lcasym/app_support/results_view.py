@@ -203,7 +203,7 @@ def _sdg_line(rec: Mapping[str, Any]) -> str:
     value = rec["contribution"]
     if _is_missing(value):
         return f"{rec['statement']} (target {rec['target']})"
-    text, _, _ = format_supported(float(value) * scale)
+    text = format_sig(float(value) * scale)
     return f"{str(rec['statement'])[:1].upper()}{str(rec['statement'])[1:]}: {text} {unit}"
 
 
