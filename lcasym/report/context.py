@@ -407,8 +407,13 @@ def build_context(
     *,
     output_name: str = "report.pdf",
     assets: Mapping[str, str] | None = None,
+    opportunities: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The whole report as data (see the module docstring)."""
+    """The whole report as data (see the module docstring).
+
+    ``opportunities`` is the discovery section
+    (:func:`lcasym.report.opportunities.opportunity_section`), printed when given.
+    """
     network = source.network
     net = network.network
     generated = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -528,4 +533,5 @@ def build_context(
             ["standard", "disclosure", "reference", "datapoint", "basis"]
         ].to_dict("records"),
         "datapoints_frame": datapoints,
+        "opportunities": opportunities,
     }
