@@ -74,6 +74,13 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
         f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}; "
         "not the park's footprint unless every facility's own inventory is given",
     ]
+    if head["forgone"]:
+        lines.append(
+            f"forgone output (what suppliers give up, e.g. cogeneration power) "
+            f"{_number(head['forgone'] * scale)} {unit} is counted; without it (the gross "
+            f"fuel-savings accounting): {_number(head['avoided_without_forgone'] * scale)} "
+            f"{unit}, shown next to the net figure, never instead of it"
+        )
     if coverage and coverage != "covered":
         lines.append(f"coverage of this category: {coverage} (see the flags table)")
     flags = result.flags

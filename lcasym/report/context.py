@@ -65,6 +65,8 @@ def headline(result: Any) -> dict[str, Any]:
         "draws": result.draws,
         "seed": result.provenance.get("seed"),
         "outside_interval": bool(head["outside_interval"]),
+        "forgone": _f(head["forgone"]) * scale,
+        "avoided_without_forgone": _f(head["avoided_without_forgone"]) * scale,
     }
     for q in ("P5", "P50", "P95"):
         out[q] = _f(head[q]) * scale if head[q] is not None else math.nan

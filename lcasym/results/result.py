@@ -118,7 +118,10 @@ class SymbiosisResult:
 
         The default method is the provenance's ``headline_method``. Keys: ``method``,
         ``unit``, ``reference``, ``with_exchanges``, ``avoided``, ``coverage``, ``P5``,
-        ``P50``, ``P95`` (None without uncertainty data) and ``outside_interval``.
+        ``P50``, ``P95`` (None without uncertainty data), ``outside_interval``, ``forgone``
+        (Σ F: output the suppliers give up, over the counted exchanges) and
+        ``avoided_without_forgone`` (= avoided + forgone: the "gross fuel-savings"
+        accounting parks usually publish, to print next to ``avoided``, never instead).
         """
         method = method or self.provenance.get("headline_method") or self.methods[0]
         row = self.totals[self.totals["method"] == method]
@@ -131,6 +134,9 @@ class SymbiosisResult:
         for q in ("P5", "P50", "P95"):
             out[q] = float(hit[q].iloc[0]) if not hit.empty else None
         out["outside_interval"] = bool(hit["outside_interval"].iloc[0]) if not hit.empty else False
+        ex = self.exchanges
+        out["forgone"] = float(ex.loc[ex["method"] == method, "forgone"].sum())
+        out["avoided_without_forgone"] = float(out["avoided"]) + out["forgone"]
         return out
 
     def top_exchanges(self, method: str | None = None, n: int = 5) -> pd.DataFrame:
