@@ -17,12 +17,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from lcasym.background.methods import headline_method, method_label, resolve_methods
+from lcasym.calc.progress import Progress, as_progress
 from lcasym.errors import InputError, Problem
 from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.assemble import DEFAULT_SEED, assemble_result
 from lcasym.results.crediting import check_rule, default_cff_factors
 from lcasym.results.result import SymbiosisResult
+from lcasym.results.samples import check_samples_size
 from lcasym.results.sdg import load_mapping
+from lcasym.results.tables import credit_function
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +40,19 @@ def _network(network: SymbiosisNetwork | str | Path) -> SymbiosisNetwork:
     return read_network(network)
 
 
-def _check_options(crediting: str, draws: int, contributions_top: int, cff_defaults) -> None:
+def _check_options(
+    crediting: str, draws: int, contributions_top: int | None, cff_defaults, keep_draws: bool
+) -> None:
     check_rule(crediting)
     default_cff_factors(cff_defaults)
     problems = []
     if not isinstance(draws, int) or draws < 0:
         problems.append(Problem(f"draws must be an integer ≥ 0, got {draws!r}"))
-    if not isinstance(contributions_top, int) or contributions_top < 0:
-        problems.append(Problem(f"contributions_top must be ≥ 0, got {contributions_top!r}"))
+    top = contributions_top
+    if top is not None and (not isinstance(top, int) or top < 0):
+        problems.append(Problem(f"contributions_top must be ≥ 0 or None, got {top!r}"))
+    if keep_draws and not draws:
+        problems.append(Problem("keep_draws needs Monte Carlo draws (draws > 0)"))
     if problems:
         raise InputError(problems, source="options")
 
@@ -61,10 +69,12 @@ def calculate(
     workers: int | None = None,
     scheduler: str | None = None,
     sensitivity: bool = False,
-    contributions_top: int = 5,
+    contributions_top: int | None = None,
     sdg_mapping: str | Path | None = None,
     project: str | None = None,
     directory: str | Path | None = None,
+    keep_draws: bool = False,
+    progress: bool | Progress | None = None,
 ) -> SymbiosisResult:
     """Calculate what a symbiosis network is worth: LCIA, credits, indicators, SDGs.
 
@@ -89,12 +99,19 @@ def calculate(
     sensitivity
         Add tornado and Sobol tables for the headline climate method.
     contributions_top
-        Background activities listed per exchange component (0 = none).
+        Background activities listed per exchange component (0 = none; default: 5 for
+        networks of up to 200 exchanges, none above, with a flag: ask with a number).
     sdg_mapping
         A user SDG mapping file (default: the shipped one).
     project, directory
         Brightway project and base directory (see
         :func:`lcasym.background.project.brightway_project`).
+    keep_draws
+        Return the paired Monte Carlo draws as the ``samples`` table (refused above
+        :data:`lcasym.results.samples.MAX_SAMPLE_ROWS` rows, before any work).
+    progress
+        ``progress(done, total, what)`` during contributions and Monte Carlo, or ``True``
+        for ``tqdm`` bars (:mod:`lcasym.calc.progress`).
 
     Returns
     -------
@@ -109,14 +126,14 @@ def calculate(
     """
     from lcasym.background.bootstrap import ensure_ready
     from lcasym.background.project import brightway_project
-    from lcasym.calc.analysis import contribution_table, sensitivity_table
+    from lcasym.calc.analysis import contributions_for, sensitivity_table
     from lcasym.calc.evaluate import evaluate_plan
     from lcasym.calc.system import LcaSystem
     from lcasym.inventory.build import build_foreground
     from lcasym.results.coverage import assess_coverage
     from lcasym.results.provenance import provenance_of
 
-    _check_options(crediting, draws, contributions_top, cff_defaults)
+    _check_options(crediting, draws, contributions_top, cff_defaults, keep_draws)
     net = _network(network)
     seed = DEFAULT_SEED if seed is None else int(seed)
     mapping = load_mapping(sdg_mapping)
@@ -125,6 +142,8 @@ def calculate(
         import bw2data as bd
 
         method_keys = resolve_methods(methods, list(bd.methods))
+        if keep_draws:
+            check_samples_size(draws, len(net.exchanges), len(net.facilities), len(method_keys))
         headline = headline_method(method_keys)
         plan = build_foreground(net)
         roots = sorted({db for db, _ in plan.targets})
@@ -132,12 +151,15 @@ def calculate(
             roots, methods=method_keys, use_distributions=background_uncertainty
         )
         scores = evaluate_plan(plan, system)
-        contributions = contribution_table(plan, system, top=contributions_top)
+        report = as_progress(progress)
+        contributions, flags = contributions_for(
+            plan, system, top=contributions_top, progress=report
+        )
         mc = None
         if draws:
-            keep = "components" if draws * scores.displaced[0].size <= 4_000_000 else "exchanges"
             mc = _run_mc(plan, system, draws, seed, background_uncertainty, workers, scheduler,
-                         keep)  # fmt: skip
+                         "components" if keep_draws else "auto",
+                         credit_function(net, crediting, cff_defaults), report)  # fmt: skip
         sens = (
             sensitivity_table(plan, system, method_keys.index(headline), seed)
             if sensitivity
@@ -161,14 +183,15 @@ def calculate(
     return assemble_result(
         net, plan, scores, units=system.method_units, crediting=crediting,
         cff_defaults=cff_defaults, contributions=contributions, mc=mc, sensitivity=sens,
-        seed=seed, mapping=mapping, provenance=prov, coverage=coverage,
+        seed=seed, mapping=mapping, provenance=prov, coverage=coverage, flags=flags,
+        keep_draws=keep_draws,
     )  # fmt: skip
 
 
-def _run_mc(plan, system, draws, seed, background, workers, scheduler, keep):
+def _run_mc(plan, system, draws, seed, background, workers, scheduler, keep, credits, progress):
     from lcasym.calc.montecarlo import run_monte_carlo
 
     return run_monte_carlo(
         plan, system, draws=draws, seed=seed, background=background, workers=workers,
-        scheduler=scheduler, keep=keep,
+        scheduler=scheduler, keep=keep, credits=credits, progress=progress,
     )  # fmt: skip

@@ -71,3 +71,7 @@ class DataFileError(LcasymError, ValueError):
 
 class CalculationError(LcasymError, RuntimeError):
     """A calculation could not be carried out (singular matrix, missing method...)."""
+
+
+class MemoryLimitError(CalculationError, MemoryError):
+    """A calculation would need more memory than the machine has; refused before it starts."""

@@ -62,6 +62,10 @@ class SymbiosisResult:
         Monte Carlo statistics (empty when ``draws == 0``).
     sensitivity
         Tornado / global sensitivity results (empty unless asked for).
+    samples
+        The paired Monte Carlo draws, long (``draw``, ``entity``, ``quantity``, ``method``,
+        ``value``; :mod:`lcasym.results.samples`); empty unless ``keep_draws=True``. Not
+        part of the JSON, CSV or Excel exports (they can be millions of rows).
     flags
         What a reader must know before repeating a number: one row per flag (``entity``,
         ``method``, ``flag``, ``detail``), e.g. placeholders, categories not covered,
@@ -80,6 +84,7 @@ class SymbiosisResult:
     uncertainty: pd.DataFrame = field(default_factory=lambda: empty_table("uncertainty"))
     sensitivity: pd.DataFrame = field(default_factory=lambda: empty_table("sensitivity"))
     flags: pd.DataFrame = field(default_factory=lambda: empty_table("flags"))
+    samples: pd.DataFrame = field(default_factory=lambda: empty_table("samples"))
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -185,9 +190,9 @@ class SymbiosisResult:
         """
         out: dict[str, Any] = {}
         for name in TABLES:
-            frame = getattr(self, name)
-            if name == "uncertainty" and self.draws == 0:
+            if name == "samples" or (name == "uncertainty" and self.draws == 0):
                 continue
+            frame = getattr(self, name)
             if name == "sensitivity" and frame.empty:
                 continue
             out[name] = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
@@ -224,7 +229,8 @@ class SymbiosisResult:
             )  # fmt: skip
             prov.to_excel(writer, sheet_name="provenance", index=False)
             for name in TABLES:
-                getattr(self, name).to_excel(writer, sheet_name=name, index=False)
+                if name != "samples":
+                    getattr(self, name).to_excel(writer, sheet_name=name, index=False)
             self.to_long_frame().to_excel(writer, sheet_name="long", index=False)
 
 
