@@ -181,15 +181,10 @@ class StandInIndex:
     """Resolves codes of the synthetic background (unit from the code)."""
 
     def resolve(self, ref, *, default_database: str):
-        from dataclasses import make_dataclass
+        from lcasym.background.resolve import ActivityInfo
 
-        info = make_dataclass(
-            "Info",
-            ["database", "code", "name", "reference_product", "location", "unit"],
-            frozen=True,
-        )
         i = int(ref.code[1:])
-        return info(BG, ref.code, f"activity {i}", f"product {i}", "GLO", unit_of(i))
+        return ActivityInfo(BG, ref.code, f"activity {i}", f"product {i}", "GLO", unit_of(i))
 
 
 def load_network(directory: Path):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Products solved in one call (memory: batch · n_activities · n_methods floats).
-BATCH = 16
+BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -38,27 +38,33 @@ class TopContributions:
     total: np.ndarray
 
 
-def _top_of(supply: np.ndarray, direct: np.ndarray, top: int) -> TopContributions:
-    """Top contributions for one supply vector (n,) and direct scores (n, M)."""
-    contrib = direct * supply[:, None]
-    n, m = contrib.shape
+def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributions:
+    """Top contributions for one supply vector (n,) and direct scores ``dᵀ`` (M, n).
+
+    Only activities with a non-zero supply can contribute; selecting among them first also
+    keeps ``argpartition`` fast (many equal zeros make it slow).
+    """
+    m = direct_t.shape[0]
+    cols = np.flatnonzero(supply)
+    contrib = direct_t[:, cols] * supply[cols]  # (M, n_supplied)
+    n = len(cols)
     k = min(top, n)
     size = np.abs(contrib)
     if k < n:
-        pick = np.argpartition(-size, k - 1, axis=0)[:k]  # (k, M), unordered
+        pick = np.argpartition(size, n - k, axis=1)[:, n - k :]  # (M, k), unordered
     else:
-        pick = np.broadcast_to(np.arange(n)[:, None], (n, m)).copy()
-    picked = np.take_along_axis(size, pick, axis=0)
+        pick = np.broadcast_to(np.arange(n), (m, n)).copy()
+    picked = np.take_along_axis(size, pick, axis=1)
     # rank by |g| descending, ties by activity index (as a stable sort would)
-    order = np.lexsort((pick.T, -picked.T), axis=-1).T
-    pick = np.take_along_axis(pick, order, axis=0)
-    score = np.take_along_axis(contrib, pick, axis=0)
-    activity = np.where(score != 0, pick, -1)
+    order = np.lexsort((pick, -picked), axis=-1)
+    pick = np.take_along_axis(pick, order, axis=1).T  # (k, M)
+    score = np.take_along_axis(contrib.T, pick, axis=0)
+    activity = np.where(score != 0, cols[pick], -1)
     return TopContributions(
         activity=activity,
-        amount=np.where(activity >= 0, supply[pick], 0.0),
+        amount=np.where(activity >= 0, supply[cols[pick]], 0.0),
         score=np.where(activity >= 0, score, 0.0),
-        total=contrib.sum(axis=0),
+        total=contrib.sum(axis=1),
     )
 
 
@@ -76,6 +82,7 @@ def top_contributions(
     ``direct`` is ``Bᵀ C`` (n_activities, n_methods).
     """
     n = direct.shape[0]
+    direct_t = np.ascontiguousarray(direct.T)
     out: list[TopContributions] = []
     rows = list(rows)
     for start in range(0, len(rows), batch):
@@ -83,5 +90,5 @@ def top_contributions(
         demand = np.zeros((n, len(part)))
         demand[part, np.arange(len(part))] = 1.0
         supply = np.asarray(solve(demand)).reshape(n, len(part))
-        out.extend(_top_of(supply[:, i], direct, top) for i in range(len(part)))
+        out.extend(_top_of(supply[:, i], direct_t, top) for i in range(len(part)))
     return out

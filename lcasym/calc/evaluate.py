@@ -307,14 +307,18 @@ class CompiledPlan:
             out[g, : len(idx)] = idx
         return out
 
-    def products(self, values: np.ndarray) -> np.ndarray:
-        """``p_g`` for every draw: (n_draws, n_groups)."""
+    def products_t(self, values: np.ndarray) -> np.ndarray:
+        """``p_g`` for every draw, groups first: (n_groups, n_draws), C-contiguous."""
         values = np.asarray(values, dtype=float)
-        padded = np.concatenate([values, np.ones((len(values), 1))], axis=1)
-        out = np.ones((len(values), len(self.groups)))
+        padded = np.concatenate([values.T, np.ones((1, len(values)))])  # (n_params + 1, d)
+        out = np.ones((len(self.groups), len(values)))
         for col in self._group_index.T:
-            out *= padded[:, col]
+            out *= padded[col]
         return out
+
+    def products(self, values: np.ndarray) -> np.ndarray:
+        """``p_g`` for every draw: (n_draws, n_groups) (a transposed view of ``products_t``)."""
+        return self.products_t(values).T
 
     def components(
         self,

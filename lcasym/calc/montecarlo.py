@@ -73,8 +73,26 @@ class CreditSplit(Protocol):
 
 
 #: Splits the components of some exchanges into facility credits; must be additive over
-#: exchanges (every rule of ``lcasym.results.crediting`` is).
+#: exchanges (every rule of ``lcasym.results.crediting`` is). It may return only the
+#: facilities those exchanges involve; an attribute ``facility_ids`` (all facilities, in
+#: output order) then gives the others a credit of 0.
 CreditFunction = Callable[[ComponentScores], CreditSplit]
+
+
+def _all_credits(
+    credits: CreditFunction, scores: ComponentScores, out: np.ndarray | None = None
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Credits of every facility, (n_fac, n_methods, draws), added to ``out`` if given.
+
+    Draws last, so each facility's draws are contiguous for its statistics.
+    """
+    split = credits(scores)
+    ids = tuple(getattr(credits, "facility_ids", None) or split.facility_ids)
+    if out is None:
+        out = np.zeros((len(ids), len(scores.methods), scores.n_draws))
+    position = {f: i for i, f in enumerate(ids)}
+    out[[position[f] for f in split.facility_ids]] += split.credits.transpose(1, 2, 0)
+    return ids, out
 
 
 @dataclass(frozen=True)
@@ -261,11 +279,11 @@ def _chunk(c: int, job: _Job) -> dict:
     out: dict = {"x": x if job.keep_parameters else None}
     if job.model is None:
         assert job.k is not None
-        p = job.compiled.products(x)
+        pt = job.compiled.products_t(x)
         kt = job.k.totals
-        out["totals"] = (p @ kt.reshape(kt.shape[0], -1)).reshape(size, 3, kt.shape[2])
+        out["totals"] = (pt.T @ kt.reshape(kt.shape[0], -1)).reshape(size, 3, kt.shape[2])
         if job.keep == "statistics":
-            out["p"] = p
+            out["pt"] = pt
         elif job.keep in ("exchanges", "components"):
             per_draw = 2 * _FLOAT * job.compiled.n_slots * job.k.n_methods
             parts = [
@@ -289,8 +307,7 @@ def _chunk(c: int, job: _Job) -> dict:
         out["net"] = merged.exchange_net
         out["components"] = merged if job.keep == "components" else None
         if job.keep == "statistics" and job.credits is not None:
-            split = job.credits(merged)
-            out["credits"], out["credit_ids"] = split.credits, tuple(split.facility_ids)
+            out["credit_ids"], out["credits"] = _all_credits(job.credits, merged)
     return out
 
 
@@ -344,12 +361,11 @@ def _block_components(
 
 
 def _foreground_statistics(
-    job: _Job, p: np.ndarray, progress: Progress | None
+    job: _Job, pt: np.ndarray, progress: Progress | None
 ) -> tuple[DrawStatistics | None, DrawStatistics | None]:
-    """Exchange-net and facility-credit statistics from ``p_g`` of all draws, in blocks."""
+    """Exchange-net and facility-credit statistics from ``p_g`` (n_groups, draws), in blocks."""
     assert job.k is not None
-    n_ex, (d, _) = len(job.compiled.exchange_ids), p.shape
-    pt = np.ascontiguousarray(p.T)
+    n_ex, d = len(job.compiled.exchange_ids), pt.shape[1]
     if not n_ex:
         return None, None
     per_exchange = 3 * 5 * job.k.n_methods * d * _FLOAT
@@ -360,14 +376,12 @@ def _foreground_statistics(
         net, scores = _block_components(job, pt, start, stop)
         parts.append(DrawStatistics.of(scores.exchange_ids, "net", net, axis=2))
         if job.credits is not None:
-            split = job.credits(scores)
-            facility_ids = tuple(split.facility_ids)
-            credit_sum = split.credits if credit_sum is None else credit_sum + split.credits
+            facility_ids, credit_sum = _all_credits(job.credits, scores, credit_sum)
         if progress is not None:
             progress(stop, n_ex, "uncertainty statistics")
     credits = None
     if credit_sum is not None:
-        credits = DrawStatistics.of(facility_ids, "credit", credit_sum)
+        credits = DrawStatistics.of(facility_ids, "credit", credit_sum, axis=2)
     return DrawStatistics.concat(parts), credits
 
 
@@ -470,19 +484,22 @@ def run_monte_carlo(
     if kept == "components":
         comps = concat_components([p["components"] for p in parts])
         if credits is not None:
-            split = credits(comps)
-            credit_stats = DrawStatistics.of(split.facility_ids, "credit", split.credits)
+            ids, all_credits = _all_credits(credits, comps)
+            credit_stats = DrawStatistics.of(ids, "credit", all_credits, axis=2)
     if kept == "statistics" and background:
         ex_stats = DrawStatistics.of(
             compiled.exchange_ids, "net", np.concatenate([p["net"] for p in parts])
         )
         if credits is not None:
             credit_stats = DrawStatistics.of(
-                parts[0]["credit_ids"], "credit", np.concatenate([p["credits"] for p in parts])
+                parts[0]["credit_ids"],
+                "credit",
+                np.concatenate([p["credits"] for p in parts], axis=2),
+                axis=2,
             )
     elif kept == "statistics":
-        p_all = np.concatenate([p.pop("p") for p in parts])
-        ex_stats, credit_stats = _foreground_statistics(job, p_all, report)
+        pt = np.concatenate([p.pop("pt") for p in parts], axis=1)
+        ex_stats, credit_stats = _foreground_statistics(job, pt, report)
     return MonteCarloResult(
         methods=tuple(system.methods),
         method_units=tuple(system.method_units),

@@ -9,8 +9,7 @@ with_exchanges``, positive = benefit, never clipped.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -100,16 +99,50 @@ def allocate_scores(
     )
 
 
+class FacilityCredits:
+    """``components -> CreditShares`` under one rule, for Monte Carlo statistics.
+
+    Called on the components of a block of exchanges, it returns the credits of the
+    facilities those exchanges involve only (``facility_ids`` lists them all), so credits
+    accumulated block by block cost time linear in the network.
+    """
+
+    def __init__(
+        self,
+        network: SymbiosisNetwork,
+        rule: str,
+        cff_defaults: Mapping[str, float] | None = None,
+    ) -> None:
+        self.rule, self.cff_defaults = rule, cff_defaults
+        self.facility_ids = tuple(f.id for f in network.facilities)
+        self._exchanges = {e.id: e for e in network.exchanges}
+
+    def __call__(self, scores: ComponentScores) -> CreditShares:
+        """Credits of the facilities involved in ``scores``' exchanges."""
+        exchanges = [self._exchanges[x] for x in scores.exchange_ids]
+        suppliers, receivers = [e.supplier for e in exchanges], [e.receiver for e in exchanges]
+        return allocate(
+            self.rule,
+            displaced=scores.displaced,
+            treatment=scores.treatment,
+            extra=scores.exchange_costs,
+            suppliers=suppliers,
+            receivers=receivers,
+            facility_ids=list(dict.fromkeys(suppliers + receivers)),
+            kinds=[e.kind.value for e in exchanges],
+            cff_factors=[e.cff_factor for e in exchanges],
+            cff_defaults=self.cff_defaults,
+        )
+
+
 def credit_function(
     network: SymbiosisNetwork, rule: str, cff_defaults: Mapping[str, float] | None = None
-) -> Callable[[ComponentScores], CreditShares] | None:
-    """``components -> CreditShares`` under ``rule`` for Monte Carlo statistics.
+) -> FacilityCredits | None:
+    """The credit function of ``rule`` for ``run_monte_carlo(credits=...)``.
 
     None for the ``network`` rule (it does not split, so there are no facility credits).
     """
-    if rule == NETWORK:
-        return None
-    return partial(allocate_scores, network, rule=rule, cff_defaults=cff_defaults)
+    return None if rule == NETWORK else FacilityCredits(network, rule, cff_defaults)
 
 
 def method_parts(method: Sequence[str]) -> tuple[str, str, str]:
