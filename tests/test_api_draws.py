@@ -106,3 +106,23 @@ def test_kalundborg_at_20000_draws_keeps_facility_rows(project):
     assert set(credit_rows.entity) == facilities
     assert len(credit_rows) == len(facilities) * len(result.methods)
     assert (unc.draws == 20_000).all()
+
+
+def test_cli_calc_reports_progress_as_plain_lines_off_a_terminal(project, tmp_path):
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from lcasym.cli.main import app
+
+    data = network_dict()
+    data["exchanges"][0]["uncertainty"] = {"amount": {"distribution": "normal", "sd": 100}}
+    path = tmp_path / "net.yaml"
+    path.write_text(yaml.safe_dump(data))
+    args = ["calc", str(path), "-m", GWP_LABEL, "--draws", "120", "--project",
+            project["project"], "--dir", str(project["directory"])]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "Monte Carlo draws: 120/120" in res.stderr
+    assert json.loads(res.stdout)["provenance"]["draws"] == 120  # stdout: the JSON alone

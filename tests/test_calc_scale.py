@@ -217,3 +217,10 @@ def test_progress_reports_every_chunk():
                     progress=lambda d, t, w: calls.append((d, t, w)))  # fmt: skip
     assert calls == [(1_000, 2_500, "Monte Carlo draws"), (2_000, 2_500, "Monte Carlo draws"),
                      (2_500, 2_500, "Monte Carlo draws")]  # fmt: skip
+
+
+def test_progress_true_shows_tqdm_bars(capsys):
+    plan = plan_foreground(network(5), background_index())
+    run_monte_carlo(plan, system(), draws=300, seed=1, chunk_size=100, progress=True)
+    err = capsys.readouterr().err
+    assert "Monte Carlo draws" in err and "300/300" in err

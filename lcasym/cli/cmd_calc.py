@@ -113,6 +113,7 @@ def calc(
 ) -> None:
     """Calculate avoided impacts, credits, indicators and SDG contributions of a network."""
     from lcasym.api import calculate
+    from lcasym.cli.progress import calculation_progress
 
     result = calculate(
         file,
@@ -126,6 +127,7 @@ def calc(
         sensitivity=sensitivity,
         project=project,
         directory=directory,
+        progress=calculation_progress(),
     )
     for line in summary_lines(result):
         typer.echo(line, err=True)

@@ -35,6 +35,7 @@ def run_job(
     """Set up Brightway (offline, once), calculate FILE and write its results to a folder."""
     from lcasym.api import calculate
     from lcasym.cli.cmd_setup import run_setup_with_progress
+    from lcasym.cli.progress import calculation_progress
     from lcasym.io import read_network
 
     network = read_network(file, validate=False)  # model checks; background checks follow
@@ -47,6 +48,7 @@ def run_job(
         seed=seed,
         project=project,
         directory=directory,
+        progress=calculation_progress(),
     )
     output.mkdir(parents=True, exist_ok=True)
     stem = network.network.id
