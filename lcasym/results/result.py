@@ -203,7 +203,8 @@ class SymbiosisResult:
         """Write the result to ``path`` as ``json``, ``csv`` or ``xlsx``.
 
         ``csv`` is the long table; ``xlsx`` has one sheet per table, the long table and the
-        provenance. The format defaults to the file suffix. The file is written to a
+        provenance (a sheet over Excel's 1,048,576 rows keeps its first rows, and a ``notes``
+        sheet says so). The format defaults to the file suffix. The file is written to a
         temporary file in the same folder and renamed, so a failed export never leaves a
         half-written file.
         """
@@ -228,10 +229,32 @@ class SymbiosisResult:
                 columns=["key", "value"],
             )  # fmt: skip
             prov.to_excel(writer, sheet_name="provenance", index=False)
+            notes: list[str] = []
             for name in TABLES:
                 if name != "samples":
-                    getattr(self, name).to_excel(writer, sheet_name=name, index=False)
-            self.to_long_frame().to_excel(writer, sheet_name="long", index=False)
+                    _capped(getattr(self, name), name, notes).to_excel(
+                        writer, sheet_name=name, index=False
+                    )
+            _capped(self.to_long_frame(), "long", notes).to_excel(
+                writer, sheet_name="long", index=False
+            )
+            if notes:
+                pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
+
+
+#: Data rows an Excel sheet holds (1,048,576 rows including the header).
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def _capped(frame: pd.DataFrame, sheet: str, notes: list[str]) -> pd.DataFrame:
+    """The first ``EXCEL_MAX_ROWS`` rows of ``frame``, with a note when rows are left out."""
+    if len(frame) <= EXCEL_MAX_ROWS:
+        return frame
+    notes.append(
+        f"sheet '{sheet}' holds the first {EXCEL_MAX_ROWS:,} of {len(frame):,} rows (Excel's "
+        "limit); the CSV export (the long table) and the JSON export hold every row"
+    )
+    return frame.iloc[:EXCEL_MAX_ROWS]
 
 
 def _melt(
