@@ -127,6 +127,8 @@ class ComponentScores:
         return self.exchange_net.sum(axis=1)
 
 
+#: ``K`` is also kept dense (faster products) up to this size (bytes).
+DENSE_K_BYTES = 32 * 2**20
 #: Order of an exchange's components in the public slot layout and in ``SlotCoefficients``.
 COMPONENTS = ("displaced", "treatment", "extra", "transport", "forgone")
 #: Weights of each component in (baseline, symbiosis, avoided); transport is part of extra.
@@ -161,11 +163,27 @@ class SlotCoefficients:
     n_exchanges: int
     n_facilities: int
     n_methods: int
+    dense_matrix: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
         """Shape of the dense ``K``: (n_groups, n_slots, n_methods)."""
         return (self.matrix.shape[0], 5 * self.n_exchanges + self.n_facilities, self.n_methods)
+
+    def all_scores(self, products: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Every slot of every draw, (n_draws, n_columns · n_methods), columns as ``matrix``.
+
+        ``products`` are ``p_g`` (n_draws, n_groups) from ``CompiledPlan.products``; a
+        small ``K`` is also kept dense (``dense_matrix``, one BLAS product), a large one
+        is multiplied sparse. Written into ``out`` (C-contiguous) when given.
+        """
+        if self.dense_matrix is not None:
+            return np.matmul(products, self.dense_matrix, out=out)
+        scores = np.asarray(self.matrix.T @ products.T).T
+        if out is None:
+            return np.ascontiguousarray(scores)
+        out[...] = scores
+        return out
 
     def exchange_scores(
         self, products: np.ndarray, start: int = 0, stop: int | None = None
@@ -266,7 +284,15 @@ class CompiledPlan:
         )
         weights = self.slot_weights[self.edge_slot]  # (n_edges, 3)
         totals = self._group_sum(weights[:, :, None] * values[:, None, :])
-        return SlotCoefficients(matrix, totals, len(self.exchange_ids), len(self.facility_ids), m)
+        small = len(self.groups) * n_cols * m * 8 <= DENSE_K_BYTES
+        return SlotCoefficients(
+            matrix,
+            totals,
+            len(self.exchange_ids),
+            len(self.facility_ids),
+            m,
+            matrix.toarray() if small else None,
+        )
 
     def total_coefficients(self, k: SlotCoefficients | np.ndarray) -> np.ndarray:
         """(n_groups, 3, n_methods): baseline, symbiosis, avoided coefficients from ``K``."""
@@ -332,17 +358,21 @@ class CompiledPlan:
         """
         n = len(self.exchange_ids)
         if isinstance(k, SlotCoefficients):
-            p = self.products(values)
-            ex = k.exchange_scores(p)
-            parts = [ex[:, :, c] for c in range(5)]
-            own = k.own_scores(p)
-        else:
-            s = (self.products(values) @ k.reshape(k.shape[0], -1)).reshape(
-                values.shape[0], self.n_slots, k.shape[2]
-            )
-            parts = [s[:, c * n : (c + 1) * n] for c in range(5)]
-            own = s[:, 5 * n :]
-        return self._scores(methods, parts, own)
+            return self.components_of(k.all_scores(self.products(values)), k.n_methods, methods)
+        s = (self.products(values) @ k.reshape(k.shape[0], -1)).reshape(
+            values.shape[0], self.n_slots, k.shape[2]
+        )
+        parts = [s[:, c * n : (c + 1) * n] for c in range(5)]
+        return self._scores(methods, parts, s[:, 5 * n :])
+
+    def components_of(
+        self, scores: np.ndarray, n_methods: int, methods: tuple[tuple[str, ...], ...]
+    ) -> ComponentScores:
+        """``ComponentScores`` viewing ``SlotCoefficients.all_scores`` output (no copy)."""
+        n, d = len(self.exchange_ids), scores.shape[0]
+        ex = scores[:, : 5 * n * n_methods].reshape(d, n, 5, n_methods)
+        own = scores[:, 5 * n * n_methods :].reshape(d, len(self.facility_ids), n_methods)
+        return self._scores(methods, [ex[:, :, c] for c in range(5)], own)
 
     def components_at(
         self, values: np.ndarray, target_scores: np.ndarray, methods: tuple[tuple[str, ...], ...]

@@ -285,14 +285,17 @@ def _chunk(c: int, job: _Job) -> dict:
         if job.keep == "statistics":
             out["pt"] = pt
         elif job.keep in ("exchanges", "components"):
-            per_draw = 2 * _FLOAT * job.compiled.n_slots * job.k.n_methods
-            parts = [
-                job.compiled.components(x[s], job.k, job.methods)
-                for s in _sub_chunks(size, per_draw)
-            ]
-            merged = concat_components(parts)
-            out["net"] = merged.exchange_net
-            out["components"] = merged if job.keep == "components" else None
+            m, n_ex = job.k.n_methods, len(job.compiled.exchange_ids)
+            per_draw = 2 * _FLOAT * job.compiled.n_slots * m
+            keep_all = job.keep == "components"
+            kept = np.empty((size, job.compiled.n_slots * m)) if keep_all else None
+            net = np.empty((size, n_ex, m))
+            for s in _sub_chunks(size, per_draw):
+                scores = job.k.all_scores(pt[:, s].T, out=None if kept is None else kept[s])
+                net[s] = job.compiled.components_of(scores, m, job.methods).exchange_net
+            out["net"] = net
+            if kept is not None:
+                out["components"] = job.compiled.components_of(kept, m, job.methods)
     elif job.keep == "totals":
         out["totals"] = _background_totals(c, job, x)
     else:

@@ -74,12 +74,14 @@ class Factorisation:
     ``refactorise(data)`` replaces the values (same sparsity pattern) and factorises
     numerically only, reusing the symbolic analysis (PARDISO phase 22).
     ``original`` holds the values it was built with: a factorisation shared between a
-    system and its background Monte Carlo is put back to them after the draws.
+    system and its background Monte Carlo is put back to them (``dirty``) when the system
+    next solves with it, not after every run of draws.
     """
 
     def __init__(self, matrix: sparse.csr_matrix) -> None:
         self.matrix = sparse.csr_matrix(matrix, dtype=np.float64, copy=True)
         self.shared = False
+        self.dirty = False  # holds other values than ``original`` (a background draw)
         self.matrix.sort_indices()
         self.original = self.matrix.data.copy()
         if PARDISO:
@@ -113,6 +115,7 @@ class Factorisation:
 
     def refactorise(self, data: np.ndarray) -> None:
         """Put new values into the matrix (same pattern) and factorise numerically."""
+        self.dirty = data is not self.original
         self.matrix.data[:] = data
         if PARDISO:
             self._run(22, np.zeros((self.matrix.shape[0], 1)))
@@ -257,14 +260,10 @@ class BackgroundModel:
         """Yield ``n`` resampled ``(factorised A, B, C)``; valid until the next draw."""
         fact = _factorisation(self)
         biosphere = self.biosphere.copy()
-        try:
-            for _ in range(n):
-                a, biosphere.data, factors = self.sample(rng)
-                fact.refactorise(a)
-                yield fact, biosphere, factors
-        finally:
-            if fact.shared:  # the system's own factorisation: put its values back
-                fact.refactorise(fact.original)
+        for _ in range(n):
+            a, biosphere.data, factors = self.sample(rng)
+            fact.refactorise(a)
+            yield fact, biosphere, factors
 
     def draws(self, rng: np.random.Generator, rows: np.ndarray, n: int) -> Iterator[np.ndarray]:
         """Yield ``n`` resampled score blocks (len(rows), n_methods) of the given products."""
@@ -357,13 +356,13 @@ class LcaSystem:
         if self._fact is None:
             token = self.background.token if self.background is not None else None
             cached = _FACTORISATIONS.get(token) if token else None
-            if cached is not None and not cached.shared:  # analysed by an earlier draw
-                cached.refactorise(cached.original)
             self._fact = cached or Factorisation(self.technosphere)
             if token:
                 self._fact.shared = True
                 _FACTORISATIONS.clear()
                 _FACTORISATIONS[token] = self._fact
+        if self._fact.dirty:  # background draws left their values in it
+            self._fact.refactorise(self._fact.original)
         return self._fact
 
     def unit_scores(self) -> np.ndarray:
