@@ -191,6 +191,11 @@ def calculate(
 def _run_mc(plan, system, draws, seed, background, workers, scheduler, keep, credits, progress):
     from lcasym.calc.montecarlo import run_monte_carlo
 
+    if workers is not None and not background:
+        # foreground-only draws cost milliseconds: local worker processes only add start-up
+        # and shipping (benchmarks/README.md), so they run here
+        log.info("foreground-only Monte Carlo runs in-process (faster than %d workers)", workers)
+        workers = None
     return run_monte_carlo(
         plan, system, draws=draws, seed=seed, background=background, workers=workers,
         scheduler=scheduler, keep=keep, credits=credits, progress=progress,

@@ -126,3 +126,12 @@ def test_cli_calc_reports_progress_as_plain_lines_off_a_terminal(project, tmp_pa
     assert res.exit_code == 0, res.output
     assert "Monte Carlo draws: 120/120" in res.stderr
     assert json.loads(res.stdout)["provenance"]["draws"] == 120  # stdout: the JSON alone
+
+
+def test_foreground_draws_run_in_process_whatever_the_workers(project):
+    a = calculate(uncertain_network(), methods=[GWP], draws=200, seed=5, workers=2, **project)
+    b = calculate(uncertain_network(), methods=[GWP], draws=200, seed=5, **project)
+    assert a.provenance["execution"] == "in-process"
+    u = "network", "avoided", GWP_LABEL
+    ua, ub = (r.uncertainty.set_index(["entity", "quantity", "method"]).loc[u] for r in (a, b))
+    assert ua["P5"] == ub["P5"] and ua["P95"] == ub["P95"]
