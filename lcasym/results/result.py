@@ -272,9 +272,8 @@ def _melt(
     entity = pd.Series(["network"] * len(frame)) if entity_col == "network" else frame[entity_col]
     method = frame["method"] if "method" in frame else pd.Series([""] * len(frame))
     unit = frame["unit"] if "unit" in frame else pd.Series([""] * len(frame))
-    text = [
-        "; ".join(f"{d}={frame.at[i, d]}" for d in detail if d in frame) for i in range(len(frame))
-    ]
+    parts = [d + "=" + frame[d].astype(object).map(str) for d in detail if d in frame]
+    text = list(parts[0].str.cat(parts[1:], sep="; ")) if parts else [""] * len(frame)
     rows = []
     for col in values:
         quantity = frame[quantity_from] if quantity_from else pd.Series([col] * len(frame))
