@@ -75,13 +75,13 @@ def contribution_table(
     ]
     if top <= 0 or not edges:
         return empty_table("contributions")
-    targets = list(dict.fromkeys(tuple(e.target) for e, _ in edges))
+    targets = list(dict.fromkeys((e.target[0], e.target[1]) for e, _ in edges))
     found = system.top_contributions(targets, top=top, progress=progress)
     position = {t: i for i, t in enumerate(targets)}
     activity = np.stack([found[t].activity for t in targets])  # (T, top, M)
     score = np.stack([found[t].score for t in targets])
     total = np.stack([found[t].total for t in targets])  # (T, M)
-    which = np.array([position[tuple(e.target)] for e, _ in edges])
+    which = np.array([position[(e.target[0], e.target[1])] for e, _ in edges])
     amount = np.array([a for _, a in edges], dtype=float)
     # grid (edge, method, rank), the order of the rows
     act = activity[which].transpose(0, 2, 1)

@@ -61,7 +61,7 @@ class UnitScores:
     def scores_of(self, keys: Sequence[Key]) -> np.ndarray:
         """Rows of ``values`` for these keys."""
         try:
-            return self.values[[self.index[tuple(k)] for k in keys]]
+            return self.values[[self.index[(k[0], k[1])] for k in keys]]
         except KeyError as exc:
             raise CalculationError(f"no unit score for activity {exc.args[0]}") from exc
 
@@ -394,6 +394,7 @@ class CompiledPlan:
         return self._scores(methods, [ex[:, :, c] for c in range(5)], s[None, 5 * n :])
 
     def _scores(self, methods, parts: list[np.ndarray], own: np.ndarray) -> ComponentScores:
+        displaced, treatment, extra, transport, forgone = parts
         return ComponentScores(
             methods,
             self.exchange_ids,
@@ -401,7 +402,11 @@ class CompiledPlan:
             self.extra_bearer,
             self.receivers,
             self.suppliers,
-            *parts,
+            displaced,
+            treatment,
+            extra,
+            transport,
+            forgone,
             own,
         )
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -144,7 +144,7 @@ class MonteCarloResult:
         rows = []
         better = self.probability_better()
         for m, method in enumerate(self.methods):
-            row = {"method": method, "unit": self.method_units[m]}
+            row: dict[str, Any] = {"method": method, "unit": self.method_units[m]}
             for name in ("baseline", "symbiosis", "avoided"):
                 p5, p50, p95 = np.percentile(getattr(self, name)[:, m], [5, 50, 95])
                 row |= {f"{name}_p5": p5, f"{name}_p50": p50, f"{name}_p95": p95}
@@ -194,7 +194,18 @@ def estimate_memory(
     return need
 
 
-def _need(mode: str, *, draws, n_ex, n_fac, n_m, n_groups, n_params, background, keep_p) -> int:
+def _need(
+    mode: str,
+    *,
+    draws: int,
+    n_ex: int,
+    n_fac: int,
+    n_m: int,
+    n_groups: int,
+    n_params: int,
+    background: bool,
+    keep_p: bool,
+) -> int:
     """Bytes of the arrays a run in ``mode`` holds at its peak."""
     f = _FLOAT
     base = 2 * draws * 3 * n_m * f + (2 * draws * n_params * f if keep_p else 0)
@@ -212,24 +223,35 @@ def _need(mode: str, *, draws, n_ex, n_fac, n_m, n_groups, n_params, background,
     return base + 3 * draws * n_groups * f + credits
 
 
-def _choose(*, keep, budget, **sizes) -> tuple[str, int, tuple[str, ...]]:
+def _choose(
+    *,
+    keep: str,
+    budget: int,
+    draws: int,
+    n_ex: int,
+    n_fac: int,
+    n_m: int,
+    n_groups: int,
+    n_params: int,
+    background: bool,
+    keep_parameters: bool,
+) -> tuple[str, int, tuple[str, ...]]:
     """Resolve ``keep`` ("auto": the richest mode within ``budget``); bytes and notes."""
     need = {
-        m: _need(m, **{k: sizes[k] for k in ("draws", "n_ex", "n_fac", "n_m", "n_groups")},
-                 n_params=sizes["n_params"], background=sizes["background"],
-                 keep_p=sizes["keep_parameters"])
-        for m in ("totals", "exchanges", "components", "statistics")
+        mode: _need(mode, draws=draws, n_ex=n_ex, n_fac=n_fac, n_m=n_m, n_groups=n_groups,
+                    n_params=n_params, background=background, keep_p=keep_parameters)
+        for mode in ("totals", "exchanges", "components", "statistics")
     }  # fmt: skip
     if keep != "auto":
         return keep, need[keep], ()
     if need["components"] <= budget:
         return "components", need["components"], ()
-    if need["statistics"] <= budget or not sizes["background"]:
+    if need["statistics"] <= budget or not background:
         return "statistics", need["statistics"], ()
     note = (
-        f"per-exchange and per-facility uncertainty not computed: {sizes['draws']:,} "
-        f"background draws of {sizes['n_ex']:,} exchanges need ~{_gb(need['statistics'])} "
-        f"(budget {_gb(budget)}); fewer draws or foreground-only draws give them"
+        f"per-exchange and per-facility uncertainty not computed: {draws:,} background draws "
+        f"of {n_ex:,} exchanges need ~{_gb(need['statistics'])} (budget {_gb(budget)}); "
+        "fewer draws or foreground-only draws give them"
     )
     return "totals", need["totals"], (note,)
 
@@ -300,6 +322,7 @@ def _chunk(c: int, job: _Job) -> dict:
         out["totals"] = _background_totals(c, job, x)
     else:
         totals, comps = np.empty((size, 3, len(job.methods))), []
+        assert job.rows is not None
         draws = job.model.draws(chunk_rng(job.seed, c, BACKGROUND), job.rows, size)
         for i, lam in enumerate(draws):
             one = job.compiled.components_at(x[i], lam, job.methods)
@@ -350,6 +373,7 @@ def _block_components(
     net = s[:, 0] + s[:, 1] - s[:, 2] - s[:, 4]
     comp = job.compiled
     sl = slice(start, stop)
+    displaced, treatment, extra, transport, forgone = (s[:, i].transpose(2, 0, 1) for i in range(5))
     scores = ComponentScores(
         job.methods,
         comp.exchange_ids[sl],
@@ -357,7 +381,11 @@ def _block_components(
         comp.extra_bearer[sl],
         comp.receivers[sl],
         comp.suppliers[sl],
-        *(s[:, i].transpose(2, 0, 1) for i in range(5)),
+        displaced,
+        treatment,
+        extra,
+        transport,
+        forgone,
         np.zeros((d, 0, m)),
     )
     return net, scores
@@ -373,7 +401,9 @@ def _foreground_statistics(
         return None, None
     per_exchange = 3 * 5 * job.k.n_methods * d * _FLOAT
     step = max(1, BLOCK_BYTES // per_exchange)
-    parts, credit_sum, facility_ids = [], None, ()
+    parts: list[DrawStatistics] = []
+    credit_sum: np.ndarray | None = None
+    facility_ids: tuple[str, ...] = ()
     for start in range(0, n_ex, step):
         stop = min(start + step, n_ex)
         net, scores = _block_components(job, pt, start, stop)

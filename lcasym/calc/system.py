@@ -381,7 +381,7 @@ class LcaSystem:
 
     def rows(self, keys: Iterable[Key]) -> np.ndarray:
         """Product rows of ``(database, code)`` keys; raises ``CalculationError`` if unknown."""
-        keys = [tuple(k) for k in keys]
+        keys = [(k[0], k[1]) for k in keys]
         missing = [k for k in keys if k not in self.index]
         if missing:
             raise CalculationError(
@@ -408,10 +408,10 @@ class LcaSystem:
         One forward solve per key not seen before, ``contributions.BATCH`` keys per call of
         the existing factorisation (see :mod:`lcasym.calc.contributions`).
         """
-        keys = [tuple(k) for k in dict.fromkeys(tuple(k) for k in keys)]
-        todo = [k for k in keys if (k, top) not in self._top]
+        wanted: list[Key] = list(dict.fromkeys((k[0], k[1]) for k in keys))
+        todo = [k for k in wanted if (k, top) not in self._top]
         if todo:
-            rows = self.rows(todo)
+            rows = [int(r) for r in self.rows(todo)]
             direct, solve = self.direct_scores(), self.factorisation.solve
             for start in range(0, len(todo), BATCH):
                 part = todo[start : start + BATCH]
@@ -419,7 +419,7 @@ class LcaSystem:
                 self._top.update({(k, top): t for k, t in zip(part, found, strict=True)})
                 if progress is not None:
                     progress(min(start + BATCH, len(todo)), len(todo), "contributions")
-        return {k: self._top[(k, top)] for k in keys}
+        return {k: self._top[(k, top)] for k in wanted}
 
     def contributions(self, key: Key, *, top: int = 10) -> pd.DataFrame:
         """Background activities that drive the score of one unit of ``key``.
@@ -429,7 +429,7 @@ class LcaSystem:
         ``|g_jm|`` per method (activities that contribute nothing are left out), columns:
         method, rank, database, code, name, amount, score, share.
         """
-        found = self.top_contributions([key], top=top)[tuple(key)]
+        found = self.top_contributions([key], top=top)[(key[0], key[1])]
         cols = self.activity_keys()
         records = []
         for m, method in enumerate(self.methods):
