@@ -17,8 +17,13 @@ process's ``ru_maxrss``):
 The growth exponent b of ``time ∝ N^b`` is the least-squares slope of log time over log N
 from 100 to the largest N (b ≤ 1: at most linear).
 
+``--contributions N`` (default 1,000) also times the contribution table of an N-exchange
+network (top 5 per exchange component, 25 methods, cache empty, the system's
+factorisation already built as in ``calculate``) against one factorisation of the
+background (symbolic analysis + numerical factorisation, as ``LcaSystem`` builds it).
+
 Usage: python benchmarks/bench_scale.py [--sizes 10 100 1000 10000] [--modes run api]
-       [--draws 1000] [--dir .bench] [--repeat 1]
+       [--draws 1000] [--dir .bench] [--repeat 1] [--contributions 1000] [--small]
 """
 
 from __future__ import annotations
@@ -81,28 +86,72 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
     return float(np.polyfit(x, y, 1)[0])
 
 
+def contributions_vs_factorisation(directory: Path, project: str, n: int, scale: float,
+                                   repeat: int) -> None:  # fmt: skip
+    """Print the contribution table's time at ``n`` exchanges against one factorisation."""
+    import statistics
+
+    from lcasym.background.project import brightway_project
+    from lcasym.calc import LcaSystem
+    from lcasym.calc.analysis import contribution_table
+    from lcasym.calc.system import Factorisation
+    from lcasym.inventory.plan import plan_foreground
+    from lcasym.network.model import SymbiosisNetwork
+
+    net = SymbiosisNetwork.model_validate(synth_net.network_dict(n, scale=scale))
+    plan = plan_foreground(net, synth.StandInIndex())
+    with brightway_project(project, directory):
+        system = LcaSystem.from_brightway([synth.BG], methods=synth.methods())
+    system.factorisation  # noqa: B018 - built as calculate builds it, before contributions
+    t_fact, t_contrib, rows = [], [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        Factorisation(system.technosphere)
+        t_fact.append(time.perf_counter() - t0)
+        system._top.clear()  # no cached contributions
+        t0 = time.perf_counter()
+        rows = len(contribution_table(plan, system, top=5))
+        t_contrib.append(time.perf_counter() - t0)
+    targets = len({e.target for e in plan.edges if e.component != "own"})
+    ratio = statistics.median(t_contrib) / statistics.median(t_fact)
+    print(
+        f"contributions, {n:,} exchanges ({targets} distinct background activities, {rows:,} "
+        f"rows): {min(t_contrib):.2f} / {statistics.median(t_contrib):.2f} s vs one "
+        f"factorisation {min(t_fact):.2f} / {statistics.median(t_fact):.2f} s (min / median) "
+        f"-> {ratio:.2f}x (target <= 1x)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--modes", nargs="+", default=["run", "api"], choices=["run", "api"])
-    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--draws", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--contributions", type=int, default=None)
+    parser.add_argument("--small", action="store_true", help="CI smoke size (scale 0.05)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/lcasym-bench"))
     args = parser.parse_args()
+    scale = 0.05 if args.small else 1.0
+    args.sizes = args.sizes or ([10, 40] if args.small else [10, 100, 1000, 10000])
+    args.draws = args.draws or (50 if args.small else 1000)
+    contributions = args.contributions or (40 if args.small else 1000)
     directory = args.dir.resolve()
-    project = synth.build(directory, scale=1.0, seed=1)
+    project = synth.build(directory, scale=scale, seed=1)
     env = {**os.environ, "BRIGHTWAY2_DIR": str(directory), "LCASYM_BRIGHTWAY_DIR": str(directory),
            "BRIGHTWAY_NO_STRUCTLOG": "1"}  # fmt: skip
     lcasym = [str(Path(sys.executable).with_name("lcasym"))]  # the venv's console script
     # lcasym's own set-up of the project, once (the measured runs only verify it)
     measured([*lcasym, "setup", "--project", project, "--dir", str(directory)], env)
-    synth.ensure_methods(directory)
+    synth.ensure_methods(directory, scale=scale)
+    contributions_vs_factorisation(directory, project, contributions, scale, max(3, args.repeat))
     work = Path(tempfile.mkdtemp(prefix="lcasym-scale-"))
     print(f"scale benchmark: {args.draws} draws, project {project}, {os.cpu_count()} CPUs")
     results: dict[str, dict[int, dict]] = {m: {} for m in args.modes}
     for n in args.sizes:
         net = work / f"net-{n}.json"
-        net.write_text(json.dumps(synth_net.network_dict(n)))
+        net.write_text(json.dumps(synth_net.network_dict(n, scale=scale)))
         for mode in args.modes:
             runs = []
             for _ in range(args.repeat):
@@ -131,7 +180,7 @@ def main() -> None:
             print(f"{mode:4s} {n:>6,} exchanges: {best['seconds']:7.1f} s, peak "
                   f"{best['peak']:.2f} GiB{extra}", flush=True)  # fmt: skip
     for mode, by_n in results.items():
-        sizes = [n for n in sorted(by_n) if n >= 100]
+        sizes = [n for n in sorted(by_n) if n >= 100] or sorted(by_n)  # small: all sizes
         if len(sizes) >= 2:
             b = exponent(sizes, [by_n[n]["seconds"] for n in sizes])
             pairs = ", ".join(
