@@ -12,7 +12,7 @@ process's ``ru_maxrss``):
   checked here (``bench_engine.py`` checks them).
 - ``api``: the same path through ``lcasym.calculate`` with the background's 25 methods,
   split into read, calculate (build + load + factorise + evaluate + Monte Carlo) and
-  exports.
+  exports; ``calc``: the same without the exports (the calculation's own peak memory).
 
 The growth exponent b of ``time ∝ N^b`` is the least-squares slope of log time over log N
 from 100 to the largest N (b ≤ 1: at most linear).
@@ -56,7 +56,7 @@ t2 = time.perf_counter()
 methods = [tuple(m) for m in METHODS]
 result = calculate(net, methods=methods, draws=DRAWS, seed=1, project=PROJECT, directory=DIR)
 t3 = time.perf_counter()
-for suffix in ("xlsx", "json", "csv"):
+for suffix in ("xlsx", "json", "csv") if EXPORTS else ():
     result.export(OUT + "." + suffix)
 t4 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "read": t2 - t1, "calculate": t3 - t2, "exports": t4 - t3,
@@ -126,7 +126,9 @@ def contributions_vs_factorisation(directory: Path, project: str, n: int, scale:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
-    parser.add_argument("--modes", nargs="+", default=["run", "api"], choices=["run", "api"])
+    parser.add_argument(
+        "--modes", nargs="+", default=["run", "api"], choices=["run", "api", "calc"]
+    )
     parser.add_argument("--draws", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--contributions", type=int, default=None)
@@ -165,7 +167,8 @@ def main() -> None:
                     code = (
                         f"NET = {str(net)!r}\nOUT = {str(work / f'api-{n}')!r}\n"
                         f"METHODS = {synth.methods()!r}\nDRAWS = {args.draws}\n"
-                        f"PROJECT = {project!r}\nDIR = {str(directory)!r}\n" + API_CHILD
+                        f"PROJECT = {project!r}\nDIR = {str(directory)!r}\n"
+                        f"EXPORTS = {mode == 'api'}\n" + API_CHILD
                     )
                     seconds, peak, out = measured([sys.executable, "-c", code], env)
                     runs.append({"seconds": seconds, "peak": peak,
@@ -173,7 +176,7 @@ def main() -> None:
             best = min(runs, key=lambda r: r["seconds"])
             results[mode][n] = best
             extra = ""
-            if mode == "api":
+            if mode in ("api", "calc"):
                 extra = (f" (imports {best['imports']:.1f}, read {best['read']:.1f}, calculate "
                          f"{best['calculate']:.1f}, exports {best['exports']:.1f} s; "
                          f"{best['uncertainty_rows']:,} uncertainty rows)")  # fmt: skip

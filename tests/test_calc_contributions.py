@@ -56,7 +56,10 @@ def test_top_contributions_equal_dense_reference():
     assert set(frame["rank"]) <= {1, 2, 3, 4} and (frame["score"] != 0).all()
 
 
-def test_contributions_are_solved_once_per_key_in_batches():
+def test_contributions_are_solved_once_per_key_in_batches(monkeypatch):
+    import lcasym.calc.system as system_module
+
+    monkeypatch.setattr(system_module, "BATCH", 64)
     system = random_system()
     calls = []
     solve = system.factorisation.solve

@@ -97,7 +97,6 @@ def test_background_totals_path_equals_component_path(tiny):  # noqa: F811
 def test_local_cluster_is_kept_between_calls_and_background_draws_agree(tiny):  # noqa: F811
     from lcasym.calc.distributed import _CLUSTERS, close_clusters, worker_env
 
-    close_clusters()
     local = run_monte_carlo(tiny.plan, tiny.system, draws=12, seed=2, background=True)
     a = run_monte_carlo(tiny.plan, tiny.system, draws=12, seed=2, background=True, workers=2)
     cluster = _CLUSTERS[2][0]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Products solved in one call (memory: batch · n_activities · n_methods floats).
-BATCH = 64
+BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,10 @@ def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributi
     """
     m = direct_t.shape[0]
     cols = np.flatnonzero(supply)
-    contrib = direct_t[:, cols] * supply[cols]  # (M, n_supplied)
+    if len(cols) == len(supply):  # every activity supplied: no copy of dᵀ needed
+        contrib = direct_t * supply
+    else:
+        contrib = direct_t[:, cols] * supply[cols]  # (M, n_supplied)
     n = len(cols)
     k = min(top, n)
     size = np.abs(contrib)
