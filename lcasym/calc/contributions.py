@@ -46,10 +46,9 @@ def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributi
     """
     m = direct_t.shape[0]
     cols = np.flatnonzero(supply)
-    if len(cols) == len(supply):  # every activity supplied: no copy of dᵀ needed
-        contrib = direct_t * supply
-    else:
-        contrib = direct_t[:, cols] * supply[cols]  # (M, n_supplied)
+    # (M, n_supplied); when every activity is supplied, no copy of dᵀ is needed
+    every = len(cols) == len(supply)
+    contrib = direct_t * supply if every else direct_t[:, cols] * supply[cols]
     n = len(cols)
     k = min(top, n)
     size = np.abs(contrib)

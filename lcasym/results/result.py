@@ -214,7 +214,8 @@ class SymbiosisResult:
             raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         with atomic_path(path) as tmp:
             if fmt == "json":
-                tmp.write_text(json.dumps(self.to_json_dict(), indent=2), encoding="utf-8")
+                with tmp.open("w", encoding="utf-8") as handle:  # streamed, not one string
+                    json.dump(self.to_json_dict(), handle, indent=2)
             elif fmt == "csv":
                 self.to_long_frame().to_csv(tmp, index=False)
             else:
