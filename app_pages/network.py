@@ -10,6 +10,7 @@ from lcasym import app_support
 from lcasym.errors import InputError
 from lcasym.network.checking import background_for
 from lcasym.paths import examples_dir
+from lcasym.presentation.markdown import plain_markdown
 
 EXAMPLES = {
     "kalundborg.yaml": "Kalundborg Symbiosis (Denmark, 2010)",
@@ -97,7 +98,7 @@ failed = st.session_state.pop("load_failed", None)
 net = _shared.network()
 if failed:
     st.error(
-        f"**{failed[0]}** could not be loaded"
+        f"**{plain_markdown(failed[0])}** could not be loaded"
         + ("; the network below was kept." if net is not None else "."),
         icon=":material/block:",
     )
@@ -110,12 +111,14 @@ if net is None:
     st.stop()
 
 # --- the loaded network -----------------------------------------------------------------
-st.header(net.network.name, divider="green")
-st.markdown(app_support.network_summary(net, name=False))
+st.header(plain_markdown(net.network.name), divider="green")
+st.markdown(plain_markdown(app_support.network_summary(net, name=False)))
 st.caption(
-    f"Source: {st.session_state.get(_shared.SOURCE, '?')} · background "
-    f"{net.network.background.database} · "
-    f"{st.session_state.get(_shared.CHECK_NOTE, '')}"
+    plain_markdown(
+        f"Source: {st.session_state.get(_shared.SOURCE, '?')} · background "
+        f"{net.network.background.database} · "
+        f"{st.session_state.get(_shared.CHECK_NOTE, '')}"
+    )
 )
 if not failed:
     problems = st.session_state.get(_shared.PROBLEMS, [])

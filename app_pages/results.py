@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import _shared
 from lcasym import app_support
+from lcasym.presentation.markdown import plain_markdown
 from lcasym.results.crediting import RULES
 
 AXIS = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#31333f", "labelLimit": 340}
@@ -29,7 +30,7 @@ st.title("Results")
 net = _shared.need_network()
 if net is None:
     st.stop()
-st.caption(app_support.network_summary(net))
+st.caption(plain_markdown(app_support.network_summary(net)))
 
 errors, _ = app_support.split_problems(st.session_state.get(_shared.PROBLEMS, []))
 if errors:
@@ -91,8 +92,8 @@ headline = prov.get("headline_method") or res.methods[0]
 st.caption(
     f"Crediting rule: **{prov.get('crediting_rule')}** · Monte Carlo draws: "
     f"**{res.draws:,}** · seed **{prov.get('seed')}** · headline method: "
-    f"{app_support.method_name(headline)} · background {prov.get('background_database')} "
-    f"{prov.get('background_version') or ''}"
+    f"{app_support.method_name(headline)} · background "
+    + plain_markdown(f"{prov.get('background_database')} {prov.get('background_version') or ''}")
 )
 
 # --- headline figures ------------------------------------------------------------------------
@@ -249,4 +250,32 @@ with tab_sdg:
                 if goal.not_assessed:
                     st.caption("Not assessed: " + "; ".join(goal.not_assessed))
 
-# The PDF report (a later issue) will be offered from here and from the Data page.
+# --- the auditor-ready PDF report --------------------------------------------------------------
+st.subheader("Auditor-ready report")
+st.caption(
+    "A PDF/A-3b report of this run (method and boundary, WBCSD 2023 avoided emissions, one page "
+    "per firm with its ESRS/GRI datapoints, SDG panel, data quality, annex), with the network and "
+    "the results attached inside the PDF."
+)
+if st.button("Prepare the PDF report", icon=":material/picture_as_pdf:"):
+    import tempfile
+    from pathlib import Path
+
+    from lcasym.report import write_report
+
+    with (
+        _shared.guarded("The report"),
+        st.spinner("Rendering the report…"),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        files = write_report(res, Path(tmp) / "report.pdf", network=net)
+        st.session_state["report_pdf"] = (id(res), files.pdf.read_bytes())
+ready = st.session_state.get("report_pdf")
+if ready and ready[0] == id(res):
+    st.download_button(
+        "Download the PDF report",
+        ready[1],
+        file_name=f"{net.network.id}_report.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+    )

@@ -75,3 +75,80 @@ class CalculationError(LcasymError, RuntimeError):
 
 class MemoryLimitError(CalculationError, MemoryError):
     """A calculation would need more memory than the machine has; refused before it starts."""
+
+
+# --- input limits and outputs --------------------------------------------------------------
+
+
+class LimitError(InputError):
+    """An input exceeds one of lcasym's safety limits (file size, nesting, rows, draws...).
+
+    The message names the file (or option) and the limit, so the user knows what to cut.
+    """
+
+
+class OutputError(InputError):
+    """An output cannot be written where the user asked (a folder, a device, the input...).
+
+    Raised before any long work starts; nothing is written.
+    """
+
+
+class WriteError(LcasymError, OSError):
+    """Writing an output failed on the way (disk full, permissions changed); nothing was left.
+
+    Built as ``WriteError(errno, message)``; ``str()`` is the message.
+    """
+
+    def __str__(self) -> str:
+        return str(self.strerror or super().__str__())
+
+
+# --- the Brightway project -------------------------------------------------------------------
+
+
+class DamagedProjectError(SetupError):
+    """A piece of the Brightway project is missing or damaged; ``lcasym setup`` repairs it.
+
+    Attributes
+    ----------
+    pieces
+        The damaged pieces, each named (``"biosphere3: processed datapackage missing"``).
+    """
+
+    def __init__(self, message: str, pieces: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.pieces = tuple(pieces)
+
+    def __reduce__(self):  # pickle across processes
+        return (self.__class__, (str(self), self.pieces))
+
+
+class ForeignDataError(SetupError):
+    """lcasym would have to change data it did not write (a user's database or method).
+
+    lcasym refuses instead; the message says which piece and what the user can do.
+    """
+
+
+# --- calculations ----------------------------------------------------------------------------
+
+
+class SingularSystemError(CalculationError):
+    """The technosphere matrix is singular (or too badly conditioned to solve)."""
+
+
+class OutsideSystemError(CalculationError, LookupError):
+    """An activity is not part of the loaded calculation system."""
+
+
+class MissingMethodError(CalculationError, LookupError):
+    """An LCIA method is not installed in the Brightway project."""
+
+
+class NoDistributionsError(CalculationError):
+    """Monte Carlo or sensitivity was asked for, but nothing carries a distribution."""
+
+
+class SchedulerError(CalculationError, ConnectionError):
+    """The Dask scheduler given with ``--scheduler`` cannot be reached."""

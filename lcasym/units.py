@@ -13,7 +13,7 @@ from functools import cache
 
 import pint
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 # Normal cubic metre of gas (0 °C, 1 atm) and standard cubic metre: volumes, counted as m3.
 ureg.define("normal_cubic_meter = meter ** 3 = Nm3 = Nm³")
 ureg.define("standard_cubic_meter = meter ** 3 = Sm3 = Sm³")
@@ -61,22 +61,65 @@ _BRIGHTWAY_ALIASES: dict[str, str] = {
 
 _CUBIC = re.compile(r"(?<![A-Za-z_])m3(?![A-Za-z0-9_])")
 _KILOTONNE = re.compile(r"(?<![A-Za-z_])kt(?![A-Za-z0-9_])")
+# "ton" means the tonne in Brightway data and to most users; pint reads it as the US short
+# ton (907.18 kg), and "tons" likewise: "ton" is rewritten to tonne, "tons" refused.
+_TON = re.compile(r"(?<![A-Za-z_])ton(?![A-Za-z0-9_])")
+_TONS = re.compile(r"(?<![A-Za-z_])tons(?![A-Za-z0-9_])", re.IGNORECASE)
+
+#: Longest unit text accepted, and the largest exponent (pint would evaluate
+#: ``kg**(9**9**9)``, a number with 370 million digits).
+MAX_UNIT_LENGTH = 64
+MAX_EXPONENT = 12
+_POWER = re.compile(r"\*\*|\^")
+_EXPONENT = re.compile(r"\s*([-+]?\d{1,2}(?:\.\d{1,3})?)(?!\s*(?:\*\*|\^|\d|\.))")
 
 
 class UnitError(ValueError):
     """A unit could not be parsed or converted; the message says which and why."""
 
 
-@cache
-def parse_unit(unit: str) -> pint.Unit:
-    """Parse a user or Brightway unit string into a pint unit (case-sensitive symbols)."""
+def check_unit_text(unit: str) -> str:
+    """Return ``unit`` stripped, or raise :class:`UnitError` if it breaks lcasym's unit rules.
+
+    Refused: empty text, more than :data:`MAX_UNIT_LENGTH` characters, an exponent that is
+    not a plain number up to :data:`MAX_EXPONENT` (``kg**(9**9**9)``, ``m**2**3``), and
+    ``tons`` (ambiguous: pint reads it as US short tons; write ``t`` for tonnes).
+    """
     if not isinstance(unit, str) or not unit.strip():
         raise UnitError("unit is empty; give a unit such as 't', 'kg', 'MWh', 'GJ' or 'm3'")
     text = unit.strip()
+    if len(text) > MAX_UNIT_LENGTH:
+        raise UnitError(
+            f"unit {text[:20]!r}... is {len(text)} characters long, more than lcasym's limit of "
+            f"{MAX_UNIT_LENGTH}; give a unit such as 't', 'MWh' or 'MJ/m3'"
+        )
+    for power in _POWER.finditer(text):
+        exponent = _EXPONENT.match(text, power.end())
+        if exponent is None or abs(float(exponent.group(1))) > MAX_EXPONENT:
+            raise UnitError(
+                f"unit {text!r}: an exponent must be a plain number from -{MAX_EXPONENT} to "
+                f"{MAX_EXPONENT} (for example 'm**3' or 'm^2')"
+            )
+    if _TONS.search(text):
+        raise UnitError(
+            f"unit {text!r}: 'tons' is ambiguous (pint reads it as US short tons of 907.18 kg); "
+            "write 't' for metric tonnes, or 'short_ton' if you mean US tons"
+        )
+    return text
+
+
+@cache
+def parse_unit(unit: str) -> pint.Unit:
+    """Parse a user or Brightway unit string into a pint unit (case-sensitive symbols).
+
+    The text is checked first (:func:`check_unit_text`); ``ton`` means the metric tonne.
+    """
+    text = check_unit_text(unit)
     expr = _BRIGHTWAY_ALIASES.get(text, _BRIGHTWAY_ALIASES.get(text.lower(), text))
     # Inside compound units ("MJ/m3", "kWh/m³", "t/kt") rewrite the shorthand pint lacks.
     expr = _CUBIC.sub("m**3", expr.replace("m³", "m3"))
     expr = _KILOTONNE.sub("kilotonne", expr)
+    expr = _TON.sub("tonne", expr)
     try:
         return ureg.parse_units(expr)
     except Exception as exc:  # pint raises several kinds

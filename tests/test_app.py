@@ -286,7 +286,7 @@ def test_check_edited_uses_the_background(tiny):
 
 def test_problem_lines_escape_markdown():
     lines = app_support.problem_lines([Problem("bad *value*", "f.yaml, a[0]")])
-    assert lines == ["- **f.yaml, a\\[0\\]**: bad \\*value\\*"]
+    assert lines == ["- **f\\.yaml\\, a\\[0\\]**: bad \\*value\\*"]
 
 
 def test_network_bytes_round_trip(tiny, tmp_path):

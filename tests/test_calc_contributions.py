@@ -95,3 +95,21 @@ def test_zero_top_gives_empty_table():
     plan = plan_foreground(network(3), background_index())
     table, flags = contributions_for(plan, system=None, top=0)
     assert table.empty and flags.empty
+
+
+def test_fewer_supplied_activities_than_top_are_padded():
+    """A product whose supply chain has 2 activities, asked for the top 5, gives 5 rows.
+
+    Identity technosphere (each activity supplies only itself): one unit of activity 0
+    supplies activity 0 only, so rank 1 is activity 0 with score d_0m and ranks 2–5 are
+    empty (−1, 0). Two such products must stack into one (T, top, M) array.
+    """
+    from lcasym.calc.contributions import top_contributions
+
+    direct = np.array([[2.0, -1.0], [0.5, 3.0], [1.0, 1.0]])  # (n=3 activities, M=2)
+    found = top_contributions(lambda f: f, direct, [0, 1], top=5)
+    assert all(t.activity.shape == (5, 2) for t in found)
+    np.testing.assert_array_equal(found[0].activity[:, 0], [0, -1, -1, -1, -1])
+    np.testing.assert_array_equal(found[0].score[0], [2.0, -1.0])
+    np.testing.assert_array_equal(found[1].total, [0.5, 3.0])
+    assert np.stack([t.activity for t in found]).shape == (2, 5, 2)

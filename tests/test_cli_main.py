@@ -27,10 +27,31 @@ def test_version_and_help():
         assert command in helped.stdout
 
 
+def test_python_dash_m_lcasym_is_the_command():
+    out = subprocess.run(
+        [sys.executable, "-m", "lcasym", "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0 and out.stdout == lcasym("--version").stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["setup", "status", "validate", "calc", "run", "convert", "opportunities"]
+)
+def test_help_texts_render(command):
+    out = lcasym(command, "--help")
+    assert out.returncode == 0
+    text = " ".join(out.stdout.split())  # undo the line wrapping
+    assert "<bool>" not in text  # flags take no value
+    if command in ("setup", "status", "validate", "calc", "run", "opportunities"):
+        # the text in parentheses is shown as written, not eaten as markup
+        assert "(env LCASYM_PROJECT, default 'lcasym')" in text
+        assert "-p, --project NAME" in text and "-d, --dir DIR" in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("calc", "missing.yaml"), "does not exist"),
+        (("calc", "missing.yaml"), "file not found: missing.yaml"),
         (("calc", "--crediting", "foo", "x.yaml"), "'foo' is not one of"),
         (("nonsense",), "No such command"),
     ],

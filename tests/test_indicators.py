@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lcasym.background.resolve import ActivityInfo
 from lcasym.network.model import SymbiosisNetwork
-from lcasym.results.indicators import compute_indicators, indicator_value, is_fossil
+from lcasym.results.indicators import compute_indicators, indicator_value
 
 
 def network() -> SymbiosisNetwork:
@@ -118,9 +119,23 @@ def network() -> SymbiosisNetwork:
     )
 
 
+#: What the background declares (lcasym-open style properties): heat from a 90 % gas boiler
+#: burns 1/0.9 MJ of natural gas (LHV 45.741 MJ/kg) per MJ; hard coal 25.404 MJ/kg.
+DISPLACED = {
+    "heat": ActivityInfo(
+        "bg", "heat_natural_gas_boiler", "heat, gas boiler", "heat", "RER", "megajoule",
+        properties=(("fossil_fuel_mj", 1 / 0.9), ("fuel_lhv_mj_per_kg", 45.741)),
+    ),
+    "coal": ActivityInfo(
+        "bg", "hard_coal", "hard coal", "hard coal", "GLO", "kilogram",
+        properties=(("fossil_fuel_mj", 25.404), ("fuel_lhv_mj_per_kg", 25.404)),
+    ),
+}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def frame():
-    return compute_indicators(network())
+    return compute_indicators(network(), displaced=DISPLACED)
 
 
 def value(frame, name, entity="network"):
@@ -136,13 +151,22 @@ def test_waste_and_hazardous_waste(frame):
     assert value(frame, "waste_diversion_rate") == pytest.approx(75)
 
 
-def test_virgin_materials_exclude_fossil_fuels(frame):
-    # gyp: 150 t · 1 · 1 = 150 t; coal displaces hard coal → counted as fossil, not here
+def test_virgin_materials_exclude_declared_fossil_fuels(frame):
+    # gyp: 150 t · 1 · 1 = 150 t; coal displaces a declared fossil fuel → counted below
     assert value(frame, "virgin_materials_avoided") == pytest.approx(150)
-    # coal: 20 t · 0.5 = 10 t of hard coal
-    assert value(frame, "fossil_fuel_avoided_mass") == pytest.approx(10)
-    # heat: 2 GWh = 2e6 kWh · 3.6 MJ/kWh = 7.2e6 MJ of gas-boiler heat
-    assert value(frame, "fossil_fuel_avoided_energy") == pytest.approx(7.2e6)
+    # coal: 20 t · 0.5 = 10 t = 10,000 kg · 25.404 MJ/kg = 254,040 MJ → 10 t
+    # heat: 2 GWh = 7.2e6 MJ of heat · 1/0.9 = 8.0e6 MJ of gas → 8.0e6 / 45.741 / 1000 t
+    assert value(frame, "fossil_fuel_avoided_energy") == pytest.approx(8.0e6 + 254_040)
+    assert value(frame, "fossil_fuel_avoided_mass") == pytest.approx(10 + 8.0e6 / 45.741 / 1000)
+
+
+def test_fossil_fuel_never_from_names():
+    # the same network without declared properties: a displaced "hard_coal" or
+    # "heat_natural_gas_boiler" is not a fossil fuel just because of its name
+    frame = compute_indicators(network())
+    assert value(frame, "fossil_fuel_avoided_mass") is None
+    assert value(frame, "fossil_fuel_avoided_energy") is None
+    assert value(frame, "virgin_materials_avoided") == pytest.approx(150 + 10)
 
 
 def test_water_and_energy(frame):
@@ -192,11 +216,40 @@ def test_every_row_names_unit_and_sources(frame):
     assert waste["exchanges"] == "gyp, sludge, coal"
 
 
-def test_fossil_rule():
-    assert is_fossil("heat, district or industrial, natural gas")
-    assert is_fossil("heat_natural_gas_boiler")
-    assert is_fossil("market for light fuel oil")
-    assert not is_fossil("heat, from biogas")
-    assert not is_fossil("wood chips")
-    assert not is_fossil("electricity, high voltage, natural gas")  # electricity excluded
-    assert not is_fossil("gypsum, mineral")
+def _with(extra_exchanges, generates=None):
+    data = network().model_dump(mode="json", exclude_none=True)
+    data["exchanges"] += extra_exchanges
+    if generates:
+        data["facilities"][0]["generates"] += generates
+    return SymbiosisNetwork.model_validate(data)
+
+
+def test_steam_counts_as_energy_at_its_enthalpy():
+    steam = {
+        "id": "steam", "supplier": "PP", "receiver": "HH", "kind": "energy",
+        "flow": "process steam", "amount": 1000, "unit": "t",
+        "steam": {"pressure_bar": 10}, "displaces": {"activity": "steam_boiler"},
+    }  # fmt: skip
+    frame = compute_indicators(_with([steam]))
+    # IAPWS-IF97: saturated steam 10 bar 2777.1 kJ/kg − water 20 °C 84.0 kJ/kg = 2693.1 MJ/t
+    # 1000 t · 2693.1 MJ/t / 3600 MJ/MWh = 748.08 MWh, plus the 2000 MWh of "heat"
+    assert value(frame, "energy_recovered") == pytest.approx(2000 + 1000 * 2693.1 / 3600)
+
+
+def test_water_in_kg_counts_like_m3():
+    kg = {
+        "id": "water3", "supplier": "PB", "receiver": "FF", "kind": "water",
+        "flow": "rinse water", "amount": 250_000, "unit": "kg",
+        "displaces": {"activity": "tap_water_kg"},
+    }  # fmt: skip
+    frame = compute_indicators(_with([kg]))
+    # 250,000 kg / 1000 kg/m3 = 250 m3 on top of 1400 m3
+    assert value(frame, "freshwater_withdrawal_avoided") == pytest.approx(1650)
+
+
+def test_planned_only_flow_is_not_in_the_diversion_rate():
+    # PP also declares 800 t of ash that only the planned exchange 'future' takes: it stays
+    # out of both the generated total and the rate (still 150 / 200 = 75 %)
+    frame = compute_indicators(_with([], generates=[{"flow": "ash", "amount": 800, "unit": "t"}]))
+    assert value(frame, "waste_generated") == pytest.approx(200)
+    assert value(frame, "waste_diversion_rate") == pytest.approx(75)

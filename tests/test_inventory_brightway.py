@@ -38,9 +38,9 @@ def test_plain_bw2calc_gives_the_reported_numbers(bw_scratch_project, tiny):
     from lcasym.api import calculate
     from lcasym.inventory.build import build_foreground
 
-    build_foreground(tiny)
-    base = _plain_score(naming.scenario_database("tiny", "baseline"), naming.NETWORK_CODE)
-    sym = _plain_score(naming.scenario_database("tiny", "symbiosis"), naming.NETWORK_CODE)
+    plan = build_foreground(tiny)
+    base = _plain_score(plan.database("baseline"), naming.NETWORK_CODE)
+    sym = _plain_score(plan.database("symbiosis"), naming.NETWORK_CODE)
     # Brightway stores matrix values as float32, hence 1e-6 against the pencil figure.
     assert base - sym == pytest.approx(TINY_AVOIDED, rel=1e-6)
 
@@ -59,7 +59,7 @@ def test_plain_bw2calc_gives_the_reported_numbers(bw_scratch_project, tiny):
             for scenario, sign in (("baseline", 1.0), ("symbiosis", -1.0)):
                 import bw2data as bd
 
-                db = naming.scenario_database("tiny", scenario)
+                db = plan.database(scenario)
                 if (db, code) in bd.Database(db):
                     diff += sign * _plain_score(db, code)
         assert diff == pytest.approx(nets[ex], rel=1e-9, abs=1e-6)
@@ -72,9 +72,9 @@ def test_symbiosis_uses_substitution_edges(bw_scratch_project, tiny):
 
     from lcasym.inventory.build import build_foreground
 
-    build_foreground(tiny)
+    plan = build_foreground(tiny)
     node = bd.get_node(
-        database=naming.scenario_database("tiny", "symbiosis"),
+        database=plan.database("symbiosis"),
         code=naming.exchange_code("tiny-gypsum", "receiver"),
     )
     kinds = sorted((e["type"], e.input["code"], e["amount"]) for e in node.exchanges())
@@ -82,7 +82,7 @@ def test_symbiosis_uses_substitution_edges(bw_scratch_project, tiny):
     assert ("substitution", "gypsum_mined", pytest.approx(1e6)) in kinds
     assert ("technosphere", "gypsum_mined", pytest.approx(1e6)) in kinds
     base = bd.get_node(
-        database=naming.scenario_database("tiny", "baseline"),
+        database=plan.database("baseline"),
         code=naming.exchange_code("tiny-gypsum", "receiver"),
     )
     assert [e["type"] for e in base.exchanges() if e["type"] == "substitution"] == []
@@ -95,7 +95,7 @@ def test_rebuild_is_idempotent_with_deterministic_codes(bw_scratch_project, tiny
     from lcasym.inventory.writer import write_foreground
 
     plan = build_foreground(tiny)
-    names = naming.foreground_databases("tiny")
+    names = plan.databases
     codes = {n: sorted(a["code"] for a in bd.Database(n)) for n in names}
     assert write_foreground(plan, tiny) is False  # unchanged: nothing rewritten
     assert write_foreground(plan, tiny, force=True) is True
@@ -108,8 +108,8 @@ def test_failed_build_leaves_previous_databases_intact(bw_scratch_project, tiny,
 
     from lcasym.inventory.build import build_foreground
 
-    build_foreground(tiny)
-    names = naming.foreground_databases("tiny")
+    plan = build_foreground(tiny)
+    names = plan.databases
     before = {n: (bd.Database(n).load(), bd.databases[n]["lcasym_build"]) for n in names}
     before_score = _plain_score(names[0], naming.NETWORK_CODE)
 
@@ -127,7 +127,8 @@ def test_failed_build_leaves_previous_databases_intact(bw_scratch_project, tiny,
     failures = []
 
     def failing_write(self, data, *args, **kwargs):
-        if self.name == names[1] and not failures:  # the symbiosis write fails, once
+        # the new build's symbiosis write fails, once
+        if self.name.endswith("-symbiosis") and self.name not in names and not failures:
             failures.append(self.name)
             raise RuntimeError("disk full")
         return real_write(self, data, *args, **kwargs)
@@ -139,6 +140,8 @@ def test_failed_build_leaves_previous_databases_intact(bw_scratch_project, tiny,
 
     after = {n: (bd.Database(n).load(), bd.databases[n]["lcasym_build"]) for n in names}
     assert after == before
+    # the half-written new build was removed again: only the old foreground is there
+    assert sorted(n for n in bd.databases if n.startswith("lcasym-tiny-")) == sorted(names)
     assert _plain_score(names[0], naming.NETWORK_CODE) == pytest.approx(before_score, rel=1e-12)
 
 
@@ -155,12 +158,11 @@ def test_invalid_network_writes_nothing(bw_scratch_project, tiny):
     bad = tiny.model_copy(
         update={"exchanges": [ex.model_copy(update={"displaces": typo}), *tiny.exchanges[1:]]}
     )
-    names = naming.foreground_databases("tiny")
-    before = {n: bd.Database(n).load() for n in names if n in bd.databases}
+    before = {n: bd.Database(n).load() for n in bd.databases}
     with pytest.raises(InputError, match="gypsum_mined"):  # did you mean ...
         build_foreground(bad)
-    # Nothing written: the databases are exactly as before (absent or unchanged).
-    assert {n: bd.Database(n).load() for n in names if n in bd.databases} == before
+    # Nothing written: the databases are exactly as before (none added, none changed).
+    assert {n: bd.Database(n).load() for n in bd.databases} == before
 
 
 def test_reference_by_name_product_and_location(bw_scratch_project, tiny):

@@ -10,6 +10,7 @@ import pytest
 
 from lcasym.background.open_data import (
     OPEN_DB_NAME,
+    OpenBackground,
     default_directory,
     load_open_background,
     open_background_version,
@@ -54,7 +55,7 @@ def test_metadata_version_and_basis(data):
     assert data.metadata["name"] == OPEN_DB_NAME
     assert data.version == open_background_version() == str(data.metadata["version"])
     basis = data.metadata["electricity_accounting_basis"].lower()
-    assert "life-cycle" in basis and "generat" in basis and "2023" in basis
+    assert "life-cycle" in basis and "generat" in basis and "2024" in basis
     assert "28" in data.metadata["gwp_convention_for_splits"]
 
 
@@ -107,17 +108,121 @@ def test_desnz_gas_columns_are_divided_by_ar5_gwps(data):
     assert rail["amount"].iloc[0] == pytest.approx(0.00028 / 265, rel=1e-5)
 
 
-def test_electricity_years_and_latest_common_alias(data):
-    codes = set(data.activities["code"])
-    for region in ("dk", "de", "eu27", "us", "cn", "world"):
-        assert {f"electricity_grid_{region}", f"electricity_grid_{region}_2022"} <= codes
-        assert f"electricity_grid_{region}_2023" in codes
-    assert "electricity_grid_eu27_2024" not in codes  # no EU-27 2024 row in Ember 2025
+REGIONS = [
+    "at",
+    "be",
+    "bg",
+    "hr",
+    "cy",
+    "cz",
+    "dk",
+    "ee",
+    "fi",
+    "fr",
+    "de",
+    "gr",
+    "hu",
+    "ie",
+    "it",
+    "lv",
+    "lt",
+    "lu",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "si",
+    "es",
+    "se",
+    "eu27",
+    "no",
+    "gb",
+    "us",
+    "cn",
+    "in",
+    "jp",
+    "kr",
+    "world",
+]
+
+
+def test_electricity_every_region_and_year_with_series(data):
+    acts = data.activities.set_index("code")
+    assert len(REGIONS) == 36  # 27 EU countries, EU-27, NO, GB, US, CN, IN, JP, KR, World
+    for region in REGIONS:
+        series = f"electricity_grid_{region}"
+        assert acts.loc[series, "series"] == series and acts.loc[series, "year"] == ""
+        for year in range(2000, 2025):
+            row = acts.loc[f"{series}_{year}"]
+            assert (row["series"], row["year"]) == (series, str(year))
+    # the series activity (used inside lcasym-open) is 1 kWh of 2024, the latest year of all
     alias = data.exchanges[data.exchanges["activity"] == "electricity_grid_dk"]
-    assert list(alias["target"]) == ["electricity_grid_dk_2023"]
-    # Ember 2025 via OWID: Denmark 2023 = 149.80719 g CO2e/kWh -> 0.14980719 kg
-    dk = data.exchanges[data.exchanges["activity"] == "electricity_grid_dk_2023"]
-    assert dk["amount"].iloc[0] == pytest.approx(0.14980719)
+    assert list(alias["target"]) == ["electricity_grid_dk_2024"]
+
+
+@pytest.mark.parametrize(
+    ("code", "g_per_kwh"),
+    [
+        # Ember 2025 release via OWID, carbon-intensity-electricity (values as published):
+        ("electricity_grid_dk_2010", 540.3871),  # audit read of the same copy: 540.39
+        ("electricity_grid_dk_2013", 472.40683),  # audit: 472.41
+        ("electricity_grid_dk_2023", 149.80719),  # audit: 149.80719
+        ("electricity_grid_de_2023", 371.31064),  # audit: 371.31
+        ("electricity_grid_eu27_2024", 213.3101),  # entity "EU (Ember)"
+        ("electricity_grid_no_2010", 42.878025),
+        ("electricity_grid_world_2000", 527.2703),
+    ],
+)
+def test_electricity_values_from_ember(data, code, g_per_kwh):
+    row = data.exchanges[data.exchanges["activity"] == code]
+    assert list(row["target_name"]) == ["Carbon dioxide, fossil"]
+    assert row["amount"].iloc[0] == pytest.approx(g_per_kwh / 1000, rel=1e-9)
+
+
+def test_flags_properties_and_vocabulary(data):
+    from lcasym.background.categories import unknown_terms
+    from lcasym.background.open_build import parse_flag, parse_properties
+
+    acts = data.activities.set_index("code")
+    for code, row in acts.iterrows():
+        assert unknown_terms(row["incomplete_for"]) == [], code
+        parse_flag(row["on_site"]), parse_flag(row["placeholder"])
+        parse_properties(row["properties"])
+    on_site = {c for c, r in acts.iterrows() if parse_flag(r["on_site"])}
+    assert {"heat_natural_gas_boiler", "natural_gas_combustion_industrial"} <= on_site
+    assert "natural_gas_supply" not in on_site
+    placeholders = {c for c, r in acts.iterrows() if parse_flag(r["placeholder"])}
+    assert placeholders == {
+        "sulfur_recovered",
+        "sulfuric_acid",
+        "phosphate_fertiliser_ssp",
+        "fertiliser_p_as_superphosphate",
+    }
+    # gas oil NCV: DESNZ 2025 gas oil 3226.57859 kg CO2e/t / 0.27288 kg/kWh NCV × 3.6 MJ/kWh
+    props = parse_properties(acts.loc["heat_light_fuel_oil_household_furnace", "properties"])
+    assert props["fuel_lhv_mj_per_kg"] == pytest.approx(3226.57859 / 0.27288 * 3.6 / 1000, rel=1e-4)
+    assert props["fossil_fuel_mj"] == pytest.approx(1 / 0.8, rel=1e-6)
+
+
+def test_heat_uses_combustion_only_and_supply(data):
+    ex = data.exchanges
+    rows = ex[ex["activity"] == "heat_natural_gas_boiler"]
+    assert set(rows["target"]) == {"natural_gas_combustion_industrial", "natural_gas_supply"}
+    comb = ex[ex["activity"] == "natural_gas_combustion_industrial"]
+    assert set(comb["type"]) == {"biosphere"}  # emissions only, no supply chain
+
+
+def test_bad_flags_years_and_terms_are_reported(data):
+    acts = data.activities.copy()
+    acts.loc[acts["code"] == "clinker", "on_site"] = "maybe"
+    acts.loc[acts["code"] == "clinker", "incomplete_for"] = "smells"
+    acts.loc[acts["code"] == "electricity_grid_dk_2010", "year"] = "1850"
+    bad = OpenBackground(data.metadata, acts, data.exchanges, data.sources)
+    text = "\n".join(validate_open_background(bad))
+    assert "on_site 'maybe' is not true or false" in text
+    assert "'smells'" in text and "1850" in text
 
 
 def test_to_brightway_data_structure(data):

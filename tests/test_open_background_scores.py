@@ -26,12 +26,14 @@ NG_SUPPLY = 0.03347 / 3.6  # DESNZ WTT natural gas, per MJ NCV
 NG_BURNT = 0.0561 + 1e-6 * CH4 + 1e-7 * N2O + NG_SUPPLY  # IPCC Table 2.3 + supply
 COAL_BURNT_GHG = 0.0946 + 10e-6 * CH4 + 1.5e-6 * N2O  # IPCC Table 2.3 other bituminous coal
 COAL_SUPPLY = 0.05925 / 3.6
-EL_DK_2023, EL_WORLD_2023, EL_EU27_2023 = 0.14980719, 0.48440286, 0.23748735
+EL_DK_2023 = 0.14980719
+# the series activities (used inside lcasym-open) are the 2024 mixes (Ember 2025 release):
+EL_DK_2024, EL_WORLD_2024, EL_EU27_2024 = 0.14330042, 0.4730065, 0.2133101
 AGGREGATES = 7.79306 / 1000  # DESNZ 2025 aggregates, per kg (quarry proxy)
 CLINKER = (
     0.52  # IPCC Tier 1 process CO2
     + 3.519 * (1 - 0.167) * (COAL_BURNT_GHG + COAL_SUPPLY)  # GNR kiln fuel, coal share
-    + 0.074 * EL_WORLD_2023  # GNR 74 kWh/t clinker
+    + 0.074 * EL_WORLD_2024  # GNR 74 kWh/t clinker
     + 0.65 * 100.09 / 56.08 * AGGREGATES  # limestone for 65 % CaO
 )
 AMMONIA = 37.5 * 15.3 * 44 / 12 / 1000 + 37.5 * NG_SUPPLY  # IPCC Table 3.1 + gas supply
@@ -122,12 +124,26 @@ def test_heat_household_oil_furnace(bw_open):
     assert score("heat_light_fuel_oil_household_furnace") == pytest.approx(
         per_mj_fuel / 0.8, rel=1e-6
     )
+    # acidification from EMEP/EEA 1.A.4.b.i Tier 2 Table 3-18 (gas oil <= 50 kWth):
+    # NOx 69 g/GJ × 0.74 + SOx 79 g/GJ × 1.31 mol H+ eq/kg (EF v3.1 CFs), per MJ heat / 0.8
+    acid = (69e-6 * 0.74 + 79e-6 * 1.31) / 0.8
+    assert score("heat_light_fuel_oil_household_furnace", EF_ACID) == pytest.approx(acid, rel=1e-6)
+    # (the industrial proxy it replaced, 1.A.2 'other liquid' NOx 513 / SOx 47 g/GJ, gave
+    # (513 × 0.74 + 47 × 1.31) / (69 × 0.74 + 79 × 1.31) = 2.85 times more acidification)
+
+
+def test_combustion_only_is_the_burnt_fuel_without_supply(bw_open):
+    # natural gas: IPCC Table 2.3 only (no DESNZ WTT)
+    only = 0.0561 + 1e-6 * CH4 + 1e-7 * N2O
+    assert score("natural_gas_combustion_industrial") == pytest.approx(only, rel=1e-6)
+    assert score("natural_gas_burnt_industrial") == pytest.approx(only + NG_SUPPLY, rel=1e-6)
 
 
 # ----------------------------------------------------------------------- electricity
 def test_electricity_grid(bw_open):
     assert score("electricity_grid_dk_2023") == pytest.approx(EL_DK_2023, rel=1e-6)
-    assert score("electricity_grid_dk") == pytest.approx(EL_DK_2023, rel=1e-6)
+    assert score("electricity_grid_dk") == pytest.approx(EL_DK_2024, rel=1e-6)
+    assert score("electricity_grid_dk_2010") == pytest.approx(0.5403871, rel=1e-6)
     assert score("electricity_grid_de_2024", IPCC) == pytest.approx(0.34413992, rel=1e-6)
     assert score("electricity_grid_cn_2022") == pytest.approx(0.5867002, rel=1e-6)
 
@@ -136,21 +152,24 @@ def test_electricity_grid(bw_open):
 def test_transport_rail_and_lorry(bw_open):
     rail = 0.02749 + 0.00002 / 28 * CH4 + 0.00028 / 265 * N2O + 0.00691
     assert score("transport_rail_freight") == pytest.approx(rail, rel=1e-6)
-    direct = 0.07576 + 0.00001 + 0.00125  # DESNZ artic >33 t, kg CO2e/tkm
-    artic = 0.07576 + 0.00001 / 28 * CH4 + 0.00125 / 265 * N2O + direct * 0.61101 / 2.57082
+    # DESNZ 2025 artic >33 t: CO2 0.07576, CH4 0.00001/28, N2O 0.00125/265, WTT 0.01799
+    artic = 0.07576 + 0.00001 / 28 * CH4 + 0.00125 / 265 * N2O + 0.01799
     assert score("transport_lorry_artic_33t", amount=100) == pytest.approx(100 * artic, rel=1e-6)
+    # rigid 7.5-17 t: CO2 0.35979, CH4 0.00008/28, N2O 0.00375/265, WTT 0.09246 (published)
+    rigid = 0.35979 + 0.00008 / 28 * CH4 + 0.00375 / 265 * N2O + 0.09246
+    assert score("transport_lorry_rigid_7_5_17t") == pytest.approx(rigid, rel=1e-6)
 
 
 def test_transport_pipeline_physics(bw_open):
     head = 0.015 * (1000 / 0.5) * 1.5**2 / (2 * 9.81)  # Darcy-Weisbach, m per km
     kwh = 1000 * 9.81 * head / 0.7 / 3.6e6
-    assert score("pipeline_water_pumping_dk") == pytest.approx(kwh * EL_DK_2023, rel=1e-6)
+    assert score("pipeline_water_pumping_dk") == pytest.approx(kwh * EL_DK_2024, rel=1e-6)
 
 
 # -------------------------------------------------------------------------- minerals
 def test_minerals_clinker_and_cement(bw_open):
     assert score("clinker") == pytest.approx(CLINKER, rel=1e-5)
-    cem1 = 0.95 * CLINKER + 0.05 * AGGREGATES + 0.0475 * EL_EU27_2023
+    cem1 = 0.95 * CLINKER + 0.05 * AGGREGATES + 0.0475 * EL_EU27_2024
     assert score("cement_portland") == pytest.approx(cem1, rel=1e-5)
     assert score("gypsum_mined", amount=1000) == pytest.approx(7.79306, rel=1e-6)
 
@@ -196,14 +215,32 @@ def test_fertilisers_nitrogen_as_ammonium_nitrate(bw_open):
 
 # ------------------------------------------------------------------------------ feed
 def test_feed_soybean_meal_and_protein(bw_open):
-    assert score("soybean_meal") == pytest.approx((0.28 + 0.75) / 2, rel=1e-6)
-    assert score("pig_feed_protein") == pytest.approx(0.515 / 0.44, rel=1e-6)
+    # 0.28 kg CO2 fossil (Escobar 2020 10th percentile) + 0.47 kg CO2 from soil or biomass
+    # stock (90th percentile 0.75 − 0.28): CF 1 in both; only the 0.47 is LULUC
+    assert score("soybean_meal") == pytest.approx(0.75, rel=1e-6)
+    assert score("pig_feed_protein") == pytest.approx(0.75 / 0.44, rel=1e-6)
+    luluc = ("EF v3.1", "climate change: land use and land use change", EF_CC[2])
+    fossil = ("EF v3.1", "climate change: fossil", EF_CC[2])
+    assert score("soybean_meal", luluc) == pytest.approx(0.47, rel=1e-6)
+    assert score("soybean_meal", fossil) == pytest.approx(0.28, rel=1e-6)
 
 
 # ----------------------------------------------------------------------------- water
 def test_water_abstraction_and_tap_water(bw_open):
-    assert score("water_groundwater_abstraction_dk") == pytest.approx(0.48 * EL_DK_2023)
-    assert score("water_surface_abstraction_dk") == pytest.approx(0.37 * EL_DK_2023)
+    assert score("water_groundwater_abstraction_dk") == pytest.approx(0.48 * EL_DK_2024)
+    assert score("water_surface_abstraction_dk") == pytest.approx(0.37 * EL_DK_2024)
+    # 1 m3 consumed, booked as 'Water' (air): EF v3.1 AWARE global CF 42.95 m3 world-eq/m3
+    water = (
+        "EF v3.1",
+        "water use",
+        "user deprivation potential (deprivation-weighted water consumption)",
+    )
+    assert score("water_groundwater_abstraction_dk", water) == pytest.approx(42.95, rel=1e-6)
+
+
+def test_coal_resource_reads_one_mj_per_mj(bw_open):
+    # 1/18.01 kg 'Coal, hard, unspecified' × its EF v3.1 CF 18.01 MJ/kg = 1 MJ ADP-fossil
+    assert score("hard_coal_supply", EF_FOSSIL) == pytest.approx(1.0, rel=1e-6)
     assert score("tap_water", amount=1000) == pytest.approx(191.30, rel=1e-6)
 
 

@@ -44,7 +44,6 @@ def test_shipped_mapping_rows_have_rationale_source_and_colour():
         "13.2",
         "9.4",
         "7.3",
-        "7.2",
         "6.4",
         "6.3",
         "12.2",
@@ -117,6 +116,38 @@ def test_programme_and_inventory_rows():
     row = table.loc["12.4-hazardous"]
     assert row.status.startswith("not calculated")
     assert row.statement == "not assessed for target 12.4"
+
+
+def test_recovered_energy_is_no_renewable_claim():
+    links = load_mapping()["links"]
+    assert not [r for r in links if str(r["target"]) == "7.2"]
+    row = next(r for r in links if r.get("indicator") == "energy_recovered")
+    assert row["target"] == "7.3"
+
+
+def test_a_target_is_never_both_contributing_and_not_assessed():
+    # 7.3 has an LCIA row with a value (avoided energy 500 MJ) and a ratio row without
+    # value added: the second must not say "not assessed for target 7.3"
+    energy = method_label(
+        [
+            "EF v3.1",
+            "energy resources: non-renewable",
+            "abiotic depletion potential (ADP): fossil fuels",
+        ]
+    )
+    table = sdg_table(totals((energy, "MJ", 800.0, 300.0)), INDICATORS)
+    rows = table[table["target"] == "7.3"]
+    assert "contributes to target 7.3" in set(rows["statement"])
+    assert "not assessed for target 7.3" not in set(rows["statement"])
+    assert any(s.startswith("indicator not available") for s in rows["statement"])
+
+
+def test_not_covered_category_has_no_value():
+    t = totals((EF_WATER, "m3 world-eq", 0.0, 0.0))
+    t["coverage"] = ["not covered"]
+    table = sdg_table(t, INDICATORS).set_index("id")
+    row = table.loc["6.4-aware"]
+    assert math.isnan(row.contribution) and row.status.startswith("not covered")
 
 
 def test_wording_never_achieves():

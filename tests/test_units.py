@@ -30,3 +30,33 @@ def test_convert_and_dimension_errors():
         conversion_factor("t", "MJ")
     with pytest.raises(UnitError, match="unknown unit 'tonnez'"):
         conversion_factor("tonnez", "kg")
+
+
+# --- unit text rules (hardening) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("kg**(9**9**9)", "exponent must be a plain number"),  # pint would compute 9**9**9
+        ("kg^9^9^9", "exponent must be a plain number"),
+        ("m**100", "exponent must be a plain number"),
+        ("tons", "'tons' is ambiguous"),
+        ("Tons/h", "'tons' is ambiguous"),
+        ("k" * 65, "more than lcasym's limit of 64"),
+    ],
+)
+def test_unit_texts_that_are_refused(text, words):
+    from lcasym.units import UnitError, parse_unit
+
+    with pytest.raises(UnitError, match=words):
+        parse_unit(text)
+
+
+def test_ton_is_the_tonne_alone_and_in_compounds():
+    from lcasym.units import conversion_factor
+
+    assert conversion_factor("ton", "kg") == pytest.approx(1000.0)
+    assert conversion_factor("ton/h", "kg/h") == pytest.approx(1000.0)
+    assert conversion_factor("short_ton", "kg") == pytest.approx(907.18474)  # 2,000 lb, explicit
+    assert conversion_factor("m^2", "m**2") == 1.0 and conversion_factor("kg**-1", "1/g") == 1e-3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -291,5 +290,7 @@ def problem_lines(problems: Iterable[Problem]) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Escape characters markdown would eat."""
-    return re.sub(r"([\\`*_\[\]<>#|$~])", r"\\\1", str(text))
+    """Escape user text for Markdown (no links, images, formulas)."""
+    from lcasym.presentation.markdown import plain_markdown
+
+    return plain_markdown(text)

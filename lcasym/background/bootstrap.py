@@ -8,20 +8,28 @@ A JSON marker in the project directory records the state: ``in_progress`` is wri
 before the first piece, ``complete`` (with the versions of lcasym, bw2data, bw2io and the
 open background, and the families) after the last. A run that finds anything but a
 complete, matching marker and intact pieces repairs what is missing or partial, so a
-set-up killed half-way is never used half-built. A second run only checks (well under a
-second) and returns.
+set-up killed half-way is never used half-built. A second run only checks and returns.
+
+Repairs never delete what lcasym did not write. ``biosphere3`` is never deleted once it
+holds flows: lcasym's flows that are missing are added back (existing flows keep their
+ids, so every method and database linking to them stays valid) and flows a user added are
+kept. Only methods lcasym wrote (metadata ``lcasym``) are rewritten; a user's method of
+the same name is kept, or, if it is damaged, set-up refuses
+(:class:`~lcasym.errors.ForeignDataError`). A damaged SQLite file is set aside (renamed,
+not deleted, see :mod:`lcasym.background.health`); a user's database whose data was in it
+is listed in the report's problems, so the command does not end with success.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import logging
 import os
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -30,13 +38,20 @@ from pathlib import Path
 from typing import Any
 
 from lcasym import __version__
-from lcasym.background import lcia
-from lcasym.background.project import ProjectSettings, brightway_project, quiet_brightway
-from lcasym.errors import SetupError
+from lcasym.background import health, lcia
+from lcasym.background.project import (
+    ProjectSettings,
+    brightway_project,
+    quiet_brightway,
+    set_aside_files,
+)
+from lcasym.errors import DamagedProjectError, SetupError
 
 log = logging.getLogger(__name__)
 
 MARKER_FILE = "lcasym_setup.json"
+VERSION_KEYS = ("lcasym", "bw2data", "bw2io", "open_background")
+CODES_FILE = "lcasym_biosphere3_codes.txt"
 BIOSPHERE_FLOWS = 4709
 Progress = Callable[[str, float], None]
 
@@ -61,6 +76,11 @@ class SetupReport:
         ``"created"`` (first run), ``"verified"`` (nothing to do), ``"repaired"`` (an
         interrupted or outdated set-up was completed), ``"rebuilt"`` (``force``) or, from
         :func:`verify` only, ``"incomplete"`` (see ``problems``).
+    problems
+        What is wrong (from :func:`verify`), or what set-up could not put right (a user's
+        database lost with a damaged file): ``ok`` is False then.
+    notes
+        What set-up did beyond the steps (damaged files set aside).
     """
 
     project: str
@@ -74,6 +94,7 @@ class SetupReport:
     open_background_version: str | None = None
     open_background_activities: int = 0
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     elapsed: float = 0.0
     versions: dict[str, str | None] = field(default_factory=dict)
 
@@ -140,26 +161,105 @@ def _db_state(name: str) -> tuple[int, bool]:
     if name not in databases:
         return 0, False
     db = Database(name)
-    path = db.filepath_processed()
-    return len(db), path.is_file() and zipfile.is_zipfile(path)
+    return len(db), health.zip_problem(db.filepath_processed(), name) is None
 
 
-def _biosphere_problems() -> list[str]:
-    count, processed = _db_state(lcia.BIOSPHERE)
-    if count != BIOSPHERE_FLOWS:
-        return [f"{lcia.BIOSPHERE} has {count} flows, expected {BIOSPHERE_FLOWS}"]
-    if not processed:
-        return [f"{lcia.BIOSPHERE} is not processed"]
-    return []
+def _processed_problem(name: str) -> str | None:
+    from bw2data import Database
+
+    return health.zip_problem(Database(name).filepath_processed(), name)
+
+
+@functools.cache
+def _expected_flows() -> tuple[dict[str, Any], ...]:
+    """bw2io's biosphere flows (the ones ``lcasym setup`` writes), parsed once."""
+    from bw2io.importers import Ecospold2BiosphereImporter
+
+    with quiet_brightway():
+        importer = Ecospold2BiosphereImporter()
+        importer.apply_strategies()
+    return tuple(importer.data)
+
+
+def _biosphere_codes() -> set[str]:
+    from bw2data.backends import ActivityDataset as Nodes
+
+    query = Nodes.select(Nodes.code).where(Nodes.database == lcia.BIOSPHERE)
+    return {code for (code,) in query.tuples()}
+
+
+def _missing_flows() -> list[dict[str, Any]]:
+    have = _biosphere_codes()
+    return [flow for flow in _expected_flows() if flow["code"] not in have]
+
+
+def _codes_path() -> Path:
+    from bw2data import projects
+
+    return Path(projects.dir) / CODES_FILE
+
+
+def _write_expected_codes() -> None:
+    """Record the codes of lcasym's biosphere flows in the project (for quick checks)."""
+    codes = sorted(flow["code"] for flow in _expected_flows())
+    path = _codes_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(codes) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _expected_codes(*, parse: bool) -> set[str] | None:
+    """The codes of lcasym's flows: the project's record, else (``parse``) bw2io's data."""
+    try:
+        codes = set(_codes_path().read_text(encoding="utf-8").split())
+    except OSError:
+        codes = set()
+    if len(codes) == BIOSPHERE_FLOWS:
+        return codes
+    return {flow["code"] for flow in _expected_flows()} if parse else None
+
+
+def _biosphere_problems(*, deep: bool = True) -> list[str]:
+    """Problems of lcasym's part of biosphere3 (flows a user added are not problems).
+
+    lcasym's 4,709 flow codes must all be there (compared with the list recorded in the
+    project at set-up; without it, ``deep`` parses bw2io's list, about 0.5 s, else only the
+    count is checked). The processed datapackage must be intact.
+    """
+    from bw2data import databases
+
+    if lcia.BIOSPHERE not in databases:
+        return [f"{lcia.BIOSPHERE} is missing"]
+    count, _ = _db_state(lcia.BIOSPHERE)
+    if count < BIOSPHERE_FLOWS:
+        return [f"{lcia.BIOSPHERE} has {count} flows, lcasym's {BIOSPHERE_FLOWS} are not all there"]
+    expected = _expected_codes(parse=deep)
+    missing = sorted(expected - _biosphere_codes()) if expected else []
+    if missing:
+        return [f"{lcia.BIOSPHERE} lacks {len(missing)} of lcasym's flows (e.g. code {missing[0]})"]
+    problem = _processed_problem(lcia.BIOSPHERE)
+    return [problem] if problem else []
+
+
+def _method_label(name: tuple[str, ...]) -> str:
+    return " | ".join(name)
 
 
 def _method_problems(expected: dict[str, int]) -> list[str]:
     problems = []
     for family, count in expected.items():
         names = lcia.installed_methods([family])
-        complete = sum(lcia.method_is_complete(n) for n in names)
-        if complete != count:
-            problems.append(f"methods {family!r}: {complete} complete of {count}")
+        broken = [n for n in names if not lcia.method_is_complete(n)]
+        complete = len(names) - len(broken)
+        if complete < count or broken:
+            detail = (
+                f" (damaged or incomplete: {', '.join(map(_method_label, broken[:3]))}"
+                + (", ..." if len(broken) > 3 else "")
+                + ")"
+                if broken
+                else ""
+            )
+            problems.append(f"methods {family!r}: {complete} complete of {count}{detail}")
     return problems
 
 
@@ -169,16 +269,17 @@ def _open_background_problems(ob: Any | None) -> list[str]:
     from bw2data import databases
 
     name = ob.OPEN_DB_NAME
-    count, processed = _db_state(name)
-    if not count or not processed:
-        return [f"open background {name!r} missing or not processed"]
+    count, _ = _db_state(name)
+    if not count:
+        return [f"open background {name!r} is missing"]
     stored = databases[name].get("lcasym_version")
     if stored != ob.open_background_version():
         return [
             f"open background {name!r} is version {stored}, lcasym ships "
             f"{ob.open_background_version()}"
         ]
-    return []
+    problem = _processed_problem(name)
+    return [f"open background {problem}"] if problem else []
 
 
 def _summary(settings: ProjectSettings, status: str, **kw: Any) -> SetupReport:
@@ -202,7 +303,7 @@ def _summary(settings: ProjectSettings, status: str, **kw: Any) -> SetupReport:
     )
 
 
-def _inspect(families: list[str], expected: dict[str, int]) -> list[str]:
+def _inspect(families: list[str], expected: dict[str, int], *, deep: bool = True) -> list[str]:
     marker = read_marker()
     problems: list[str] = []
     if marker is None:
@@ -217,7 +318,7 @@ def _inspect(families: list[str], expected: dict[str, int]) -> list[str]:
         missing = set(families) - set(marker.get("families", []))
         if missing:
             problems.append(f"method families not set up: {', '.join(sorted(missing))}")
-    problems += _biosphere_problems()
+    problems += _biosphere_problems(deep=deep)
     problems += _method_problems(expected)
     problems += _open_background_problems(_open_background())
     return problems
@@ -264,12 +365,17 @@ def verify(project: str | None = None, directory: str | Path | None = None) -> S
 def ensure_ready(
     project: str | None = None, directory: str | Path | None = None
 ) -> ProjectSettings:
-    """Cheap check that set-up completed for this lcasym; returns the settings.
+    """Quick check that set-up completed for this lcasym and its pieces are intact.
+
+    Checks the marker, lcasym's flow count in biosphere3 and the processed datapackages of
+    biosphere3, the open background and every installed method of the set-up families.
 
     Raises
     ------
     SetupError
         If the project is missing, or its set-up is not complete and current.
+    DamagedProjectError
+        If a piece is damaged (named in ``pieces``); ``lcasym setup`` repairs it.
     """
     with brightway_project(project, directory, create=False) as settings:
         marker = read_marker()
@@ -279,13 +385,25 @@ def ensure_ready(
             or marker.get("status") != "complete"
             or any(marker.get(k) != current[k] for k in ("lcasym", "bw2io", "open_background"))
         )
-        from bw2data import databases
-
-        if stale or lcia.BIOSPHERE not in databases:
+        fix = f"run `lcasym setup --project {settings.project} --dir {settings.directory}`"
+        if stale:
             raise SetupError(
                 f"Brightway project {settings.project!r} in {settings.directory} is not set up "
-                f"(or was set up by another lcasym version, or interrupted): run `lcasym setup"
-                f" --project {settings.project} --dir {settings.directory}`."
+                f"(or was set up by another lcasym version, or interrupted): {fix}."
+            )
+        families = list(marker.get("families") or []) if marker else []
+        expected = _expected_counts(families, marker)
+        pieces = (
+            _biosphere_problems(deep=False)
+            + _method_problems(expected)
+            + _open_background_problems(_open_background())
+        )
+        if pieces:
+            raise DamagedProjectError(
+                f"Brightway project {settings.project!r} in {settings.directory} is damaged: "
+                + "; ".join(pieces)
+                + f". To repair it, {fix}.",
+                tuple(pieces),
             )
         return settings
 
@@ -320,19 +438,24 @@ def setup(
     start = time.perf_counter()
     notify = _outside_quiet(progress)
     requested = list(families) if families is not None else lcia.default_families()
-    with brightway_project(project, directory, create=True) as settings, quiet_brightway():
+    already_aside = len(set_aside_files())
+    with (
+        brightway_project(project, directory, create=True, repair=True) as settings,
+        quiet_brightway(),
+    ):
+        moved = set_aside_files()[already_aside:]
         notify("checking the Brightway project", 0.0)
         marker = read_marker()
         wanted = list(dict.fromkeys([*(marker or {}).get("families", []), *requested]))
         expected = _expected_counts(wanted, marker)
         problems = _inspect(wanted, expected)
-        if not problems and not force:
+        if not problems and not force and not moved:
             notify("already set up", 1.0)
             return _summary(
                 settings,
                 "verified",
                 families=wanted,
-                versions={k: marker[k] for k in ("lcasym", "bw2data", "bw2io", "open_background")},
+                versions={k: (marker or {}).get(k) for k in VERSION_KEYS},
                 elapsed=time.perf_counter() - start,
             )
         status = "rebuilt" if force else ("created" if marker is None else "repaired")
@@ -340,7 +463,11 @@ def setup(
         rebuild = force or (marker is not None and marker.get("bw2io") != metadata.version("bw2io"))
         versions = _versions(wanted)
         _write_marker({**versions, "status": "in_progress", "started": _now()})
-        steps = _run_steps(wanted, rebuild=rebuild, notify=notify)
+        notes = [f"set aside the damaged file {p} (its data is not used any more)" for p in moved]
+        if any(p.name.startswith("databases.db") for p in moved):
+            notes += _forget_emptied_databases()
+        steps, more = _run_steps(wanted, rebuild=rebuild, notify=notify)
+        notes += more
         versions = _versions(wanted)
         _write_marker(
             {
@@ -351,14 +478,43 @@ def setup(
             }
         )
         notify("done", 1.0)
+        lost = tuple(n for n in notes if not n.startswith("set aside"))
         report = _summary(
             settings,
             status,
             families=wanted,
             steps=tuple(steps),
+            problems=lost,
+            notes=tuple(n for n in notes if n not in lost),
             versions={k: versions[k] for k in ("lcasym", "bw2data", "bw2io", "open_background")},
         )
         return replace(report, elapsed=time.perf_counter() - start)
+
+
+def _forget_emptied_databases() -> list[str]:
+    """After ``databases.db`` was set aside: drop the metadata of now-empty databases.
+
+    lcasym's own (biosphere3, the open background, marked foregrounds) are rebuilt; a
+    user's database is listed as lost (returned), its metadata kept so the user sees it.
+    """
+    from bw2data import Database, databases
+
+    from lcasym.inventory.ownership import is_lcasym_foreground
+
+    ob = _open_background()
+    ours = {lcia.BIOSPHERE, ob.OPEN_DB_NAME if ob else ""}
+    lost = []
+    for name in list(databases):
+        if len(Database(name)):
+            continue
+        if name in ours or is_lcasym_foreground(dict(databases[name])):
+            del databases[name]
+        else:
+            lost.append(
+                f"database {name!r} lost its data with the damaged databases.db (set aside): "
+                "import it again"
+            )
+    return lost
 
 
 def _outside_quiet(progress: Progress | None) -> Progress:
@@ -378,55 +534,103 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _run_steps(families: list[str], *, rebuild: bool, notify: Progress) -> list[StepResult]:
+def _dependents(name: str) -> list[str]:
+    from bw2data import databases
+
+    return [n for n in databases if n != name and name in (databases[n].get("depends") or [])]
+
+
+def _reprocess(names: Iterable[str]) -> list[str]:
+    """Re-process databases (their node ids changed); return problems, never raise."""
+    from bw2data import Database
+
+    problems = []
+    for name in names:
+        try:
+            Database(name).process()
+        except Exception as exc:  # a user's database: report, do not fail the set-up
+            problems.append(f"database {name!r} could not be re-processed ({exc}): check it")
+    return problems
+
+
+def _biosphere_step(notify: Progress) -> tuple[StepResult, bool, bool]:
+    """Write or repair biosphere3 without deleting a flow.
+
+    Returns the step, whether flows got new ids, and whether biosphere3 was written anew.
+    """
     import bw2io
     from bw2data import Database, databases
 
-    steps = []
-
-    # 1. biosphere3
     t = time.perf_counter()
     notify(f"{lcia.BIOSPHERE}: elementary flows", 0.02)
-    biosphere_new = rebuild or bool(_biosphere_problems())
-    if biosphere_new:
+    if lcia.BIOSPHERE not in databases or not len(Database(lcia.BIOSPHERE)):
         existed = lcia.BIOSPHERE in databases
-        if existed:
+        if existed:  # registered but empty: nothing to lose
             del databases[lcia.BIOSPHERE]
         bw2io.create_default_biosphere3()
-        if problems := _biosphere_problems():
-            raise SetupError(
-                "; ".join(problems) + ": bw2io's biosphere data is not the expected"
-                " ecoinvent 3.9 set; reinstall bw2io (see pyproject.toml)."
-            )
-        action = "repaired" if existed else "written"
+        action, detail, changed, anew = ("repaired" if existed else "written"), "", True, True
     else:
-        action = "kept"
-    steps.append(
-        StepResult(lcia.BIOSPHERE, action, time.perf_counter() - t, f"{BIOSPHERE_FLOWS} flows")
-    )
+        missing = _missing_flows()
+        db = Database(lcia.BIOSPHERE)
+        for flow in missing:  # lcasym's flows only; existing ids are kept
+            fields = {k: v for k, v in flow.items() if k not in ("database", "exchanges")}
+            db.new_node(**fields).save()
+        damaged = _processed_problem(lcia.BIOSPHERE)
+        if missing or damaged:
+            db.process()
+        extra = len(_biosphere_codes()) - BIOSPHERE_FLOWS
+        action = "repaired" if missing or damaged else "kept"
+        detail = f"{len(missing)} flows added" if missing else ""
+        if extra > 0:
+            detail += f"{', ' if detail else ''}{extra} flows lcasym did not write kept"
+        changed, anew = bool(missing), False
+    _write_expected_codes()
+    if problems := _biosphere_problems():
+        raise SetupError(
+            "; ".join(problems) + ": bw2io's biosphere data is not the expected"
+            " ecoinvent 3.9 set; reinstall bw2io (see pyproject.toml)."
+        )
+    seconds = time.perf_counter() - t
+    detail = f"{BIOSPHERE_FLOWS} flows" + (f" ({detail})" if detail else "")
+    return StepResult(lcia.BIOSPHERE, action, seconds, detail), changed, anew
 
-    # 2. LCIA methods (they store biosphere node ids: rewrite all if biosphere3 was rewritten)
+
+def _foreign_stale_methods() -> list[str]:
+    """Methods lcasym did not write, which point at biosphere3 ids that changed."""
+    from bw2data import methods
+
+    return [
+        f"method {_method_label(name)!r} (not written by lcasym) points at biosphere3 flows "
+        "that were written anew: write it again"
+        for name in methods
+        if not lcia.is_lcasym_method(name)
+    ]
+
+
+def _run_steps(
+    families: list[str], *, rebuild: bool, notify: Progress
+) -> tuple[list[StepResult], list[str]]:
+    from bw2data import Database, databases
+
+    steps = []
+    notes: list[str] = []
+
+    # 1. biosphere3: never deleted once it holds flows
+    step, ids_changed, anew = _biosphere_step(notify)
+    steps.append(step)
+    if anew:
+        notes += _foreign_stale_methods()
+
+    # 2. LCIA methods (lcasym's only; rewritten if biosphere3 flows got new ids)
     t = time.perf_counter()
     notify("LCIA methods: reading bw2io's data", 0.15)
-    if biosphere_new:
-        from bw2data import methods
-
-        stale = [name for name in methods if name[0] not in families]
-        if stale:
-            log.warning(
-                "Deleting %d other methods: they pointed to the old %s ids",
-                len(stale),
-                lcia.BIOSPHERE,
-            )
-        for name in list(methods):
-            lcia.delete_method(name)
-    expected = {f: n for f, n in _expected_counts(families, read_marker()).items()}
+    expected = _expected_counts(families, read_marker())
     written = 0
-    if _method_problems(expected):
+    if ids_changed or rebuild or _method_problems(expected):
         data = lcia.load_method_data(families)
         written = lcia.write_methods(
             families,
-            skip_complete=not biosphere_new,
+            skip_complete=not (ids_changed or rebuild),
             data=data,
             progress=lambda i, n: notify(f"LCIA methods: {i}/{n}", 0.2 + 0.5 * i / n),
         )
@@ -440,7 +644,7 @@ def _run_steps(families: list[str], *, rebuild: bool, notify: Progress) -> list[
         )
     )
 
-    # 3. open background
+    # 3. open background (lcasym's own database)
     t = time.perf_counter()
     ob = _open_background()
     if ob is None:
@@ -449,31 +653,35 @@ def _run_steps(families: list[str], *, rebuild: bool, notify: Progress) -> list[
                 "open background", "skipped", 0.0, "lcasym.background.open_data is not available"
             )
         )
+        return steps, notes
+    name = ob.OPEN_DB_NAME
+    notify(f"open background {name}", 0.75)
+    count, _ = _db_state(name)
+    outdated = count and databases[name].get("lcasym_version") != ob.open_background_version()
+    if not count or outdated or rebuild:
+        existed = name in databases
+        if existed:
+            del databases[name]
+        count = ob.install_open_background(name)
+        notes += _reprocess(_dependents(name))  # their links now point at new node ids
+        action = "repaired" if existed else "written"
+    elif ids_changed or _processed_problem(name):
+        Database(name).process()
+        count, action = len(Database(name)), "repaired"
     else:
-        notify(f"open background {ob.OPEN_DB_NAME}", 0.75)
-        if biosphere_new or _open_background_problems(ob):
-            existed = ob.OPEN_DB_NAME in databases
-            if existed:
-                del databases[ob.OPEN_DB_NAME]
-            count = ob.install_open_background(ob.OPEN_DB_NAME)
-            if problems := _open_background_problems(ob):
-                raise SetupError("open background install failed: " + "; ".join(problems))
-            action = "repaired" if existed else "written"
-        else:
-            count, action = len(Database(ob.OPEN_DB_NAME)), "kept"
-        steps.append(
-            StepResult(
-                "open background",
-                action,
-                time.perf_counter() - t,
-                f"{ob.OPEN_DB_NAME} {ob.open_background_version()}, {count} activities",
-            )
+        count, action = len(Database(name)), "kept"
+    if problems := _open_background_problems(ob):
+        raise SetupError("open background install failed: " + "; ".join(problems))
+    steps.append(
+        StepResult(
+            "open background",
+            action,
+            time.perf_counter() - t,
+            f"{name} {ob.open_background_version()}, {count} activities",
         )
+    )
 
-    # Other databases in this project link to biosphere3 by key: re-process them.
-    if biosphere_new:
-        skip = {lcia.BIOSPHERE, ob.OPEN_DB_NAME if ob else None}
-        for name in [n for n in databases if n not in skip]:
-            log.warning("Re-processing database %r after rewriting %s", name, lcia.BIOSPHERE)
-            Database(name).process()
-    return steps
+    # Other databases link to biosphere3 flows by id: re-process them if ids changed.
+    if ids_changed:
+        notes += _reprocess(n for n in _dependents(lcia.BIOSPHERE) if n != name)
+    return steps, notes

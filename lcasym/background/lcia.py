@@ -27,12 +27,16 @@ from typing import Any
 
 import yaml
 
-from lcasym.errors import DataFileError, SetupError
+from lcasym.errors import DataFileError, ForeignDataError, SetupError
 from lcasym.paths import package_data
 
 log = logging.getLogger(__name__)
 
 BIOSPHERE = "biosphere3"
+#: Metadata of every method lcasym writes: ``source`` (as older versions wrote it) and
+#: ``lcasym`` (the version). A method without them is a user's and is never rewritten.
+SOURCE = "bw2io lcia_39_ecoinvent.zip"
+MARKER_KEY = "lcasym"
 _FAMILIES_FILE = package_data("method_families.yaml")
 
 MethodName = tuple[str, ...]
@@ -202,6 +206,14 @@ def method_is_complete(name: MethodName, num_cfs: int | None = None) -> bool:
     return path.is_file() and zipfile.is_zipfile(path)
 
 
+def is_lcasym_method(name: MethodName) -> bool:
+    """True if the method ``name`` is registered and was written by lcasym."""
+    from bw2data import methods
+
+    meta = methods.get(name) or {}
+    return bool(meta.get(MARKER_KEY)) or meta.get("source") == SOURCE
+
+
 def delete_method(name: MethodName) -> None:
     """Remove a method's metadata and files (no error if absent)."""
     from bw2data import Method, methods, projects
@@ -240,7 +252,17 @@ def write_methods(
     -------
     int
         Number of methods written (skipped ones not counted).
+
+    Raises
+    ------
+    ForeignDataError
+        If a method of the same name that lcasym did not write is damaged (lcasym keeps a
+        complete one and never rewrites it).
     """
+    from bw2data import methods
+
+    from lcasym import __version__
+
     families = list(families)
     data = load_method_data(families) if data is None else data
     ids = biosphere_ids()
@@ -250,6 +272,17 @@ def write_methods(
     written = 0
     for i, method in enumerate(data, start=1):
         name = tuple(method["name"])
+        if name in methods and not is_lcasym_method(name):
+            if not method_is_complete(name):
+                raise ForeignDataError(
+                    f"method {' | '.join(name)!r} was not written by lcasym and is damaged or "
+                    "incomplete; lcasym will not overwrite it: repair or delete it "
+                    f"(bw2data.Method({name!r}).deregister()), then run `lcasym setup`"
+                )
+            log.info("kept method %s: not written by lcasym", name)
+            if progress is not None:
+                progress(i, len(data))
+            continue
         rows = to_id_cfs(method, ids)
         if not (skip_complete and method_is_complete(name, len(rows))):
             delete_method(name)
@@ -258,7 +291,8 @@ def write_methods(
                 unit=method["unit"],
                 description=method.get("description", ""),
                 filename=method.get("filename", ""),
-                source="bw2io lcia_39_ecoinvent.zip",
+                source=SOURCE,
+                **{MARKER_KEY: __version__},
             )
             obj.write(rows)
             written += 1

@@ -11,12 +11,20 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from lcasym.background.categories import unknown_terms
 from lcasym.units import UnitError, parse_unit
 
 if TYPE_CHECKING:
     from lcasym.background.open_data import OpenBackground
 
-__all__ = ["FORBIDDEN_SOURCES", "REQUIRED_METADATA", "split_ids", "validate_open_background"]
+__all__ = [
+    "FORBIDDEN_SOURCES",
+    "REQUIRED_METADATA",
+    "parse_flag",
+    "parse_properties",
+    "split_ids",
+    "validate_open_background",
+]
 
 #: Data whose licence forbids redistribution; no shipped source may cite them.
 FORBIDDEN_SOURCES = re.compile(r"\b(ecoinvent|IEA|Agribalyse|ELCD)\b", re.IGNORECASE)
@@ -30,6 +38,40 @@ BiosphereCodes = Mapping[str, tuple[str, tuple[str, ...], str]]
 def split_ids(value: str) -> list[str]:
     """Split a ``source_id`` cell (``"A;B"``) into its ids."""
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+_FLAGS = {"true": True, "false": False, "": False}
+
+
+def parse_flag(value: Any) -> bool:
+    """``"true"``/``"false"`` (or empty) of a flag column as a bool; ValueError otherwise."""
+    text = str(value or "").strip().casefold()
+    if text not in _FLAGS:
+        raise ValueError(f"{value!r} is not true or false")
+    return _FLAGS[text]
+
+
+def parse_properties(value: Any) -> dict[str, float]:
+    """A ``properties`` cell (``"key=1.5; other=2"``) as a dict of floats.
+
+    Raises
+    ------
+    ValueError
+        For a part without ``=``, an empty key or a value that is not a finite number.
+    """
+    out: dict[str, float] = {}
+    for part in str(value or "").split(";"):
+        if not part.strip():
+            continue
+        key, sep, raw = part.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"{part.strip()!r} is not 'key=value'")
+        number = float(raw)
+        if not math.isfinite(number):
+            raise ValueError(f"{key}: {raw.strip()!r} is not a finite number")
+        out[key] = number
+    return out
 
 
 def _finite(value: Any) -> bool:
@@ -110,8 +152,54 @@ def _check_activities(data: OpenBackground, problems: list[str]) -> dict[str, st
             if not row[col]:
                 problems.append(f"{where}: empty {col}")
         _check_unit(row["unit"], where, problems)
+        _check_extras(row, where, problems)
         units[code] = row["unit"]
+    _check_series(data, problems)
     return units
+
+
+def _check_extras(row: Mapping[str, Any], where: str, problems: list[str]) -> None:
+    """Flags, year, properties and the ``incomplete_for`` vocabulary of one activity row."""
+    for col in ("on_site", "placeholder"):
+        try:
+            parse_flag(row.get(col, ""))
+        except ValueError as exc:
+            problems.append(f"{where}: {col} {exc}")
+    year = str(row.get("year", "") or "")
+    if year:
+        if not year.isdigit() or not 1900 <= int(year) <= 2100:
+            problems.append(f"{where}: year {year!r} is not a year between 1900 and 2100")
+        if not row.get("series"):
+            problems.append(f"{where}: a year needs a series (the code without the year)")
+    try:
+        parse_properties(row.get("properties", ""))
+    except ValueError as exc:
+        problems.append(f"{where}: properties: {exc}")
+    bad = unknown_terms(row.get("incomplete_for", ""))
+    if bad:
+        problems.append(
+            f"{where}: incomplete_for term(s) {bad} not in the vocabulary of "
+            "lcasym.background.categories (e.g. 'acidification', 'all except climate change')"
+        )
+
+
+def _check_series(data: OpenBackground, problems: list[str]) -> None:
+    """Each series has one alias row (code = series, no year) and unique member years."""
+    rows = [r for r in data.activities.to_dict("records") if r.get("series")]
+    series = {r["series"] for r in rows}
+    for name in sorted(series):
+        members = [r for r in rows if r["series"] == name]
+        aliases = [r for r in members if not r.get("year")]
+        if len(aliases) != 1 or aliases[0]["code"] != name:
+            problems.append(
+                f"activities.csv: series {name!r} needs exactly one row with code {name!r} and "
+                "an empty year (the series itself)"
+            )
+        years = [r["year"] for r in members if r.get("year")]
+        if not years:
+            problems.append(f"activities.csv: series {name!r} has no year")
+        if len(years) != len(set(years)):
+            problems.append(f"activities.csv: series {name!r} repeats a year")
 
 
 def _check_exchange(

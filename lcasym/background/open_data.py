@@ -4,7 +4,8 @@ The database is kept as readable files in ``databases/open_background/``:
 
 * ``metadata.yaml``  name, version, accounting basis, CO2e split rule, licence summary;
 * ``activities.csv`` one row per activity (``code``, ``name``, ``reference_product``,
-  ``location``, ``unit``, ``group``, ``incomplete_for``, ``comment``);
+  ``location``, ``unit``, ``group``, ``series``, ``year``, ``on_site``, ``placeholder``,
+  ``properties``, ``incomplete_for``, ``comment``);
 * ``exchanges.csv``  one row per input or emission (``activity``, ``type``, ``target``,
   ``target_name``, ``target_categories``, ``amount``, ``unit``, ``source_id``,
   ``derivation``, ``uncertainty_type``, ``loc``, ``scale``, ``minimum``, ``maximum``);
@@ -28,7 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from lcasym.background.open_build import validate_open_background
+from lcasym.background.open_build import parse_flag, parse_properties, validate_open_background
 from lcasym.errors import BackgroundError, DataFileError
 from lcasym.paths import databases_dir
 
@@ -58,6 +59,11 @@ ACTIVITY_COLUMNS = (
     "location",
     "unit",
     "group",
+    "series",
+    "year",
+    "on_site",
+    "placeholder",
+    "properties",
     "incomplete_for",
     "comment",
 )
@@ -194,7 +200,12 @@ def to_brightway_data(
     """Build the ``bw2data.Database.write()`` dictionary.
 
     Each activity gets a production exchange of 1 unit, its technosphere inputs
-    (``input = (db_name, target)``) and biosphere flows (``input = ("biosphere3", code)``).
+    (``input = (db_name, target)``) and biosphere flows (``input = ("biosphere3", code)``),
+    and the attributes ``incomplete_for``, ``lcasym_series`` and ``lcasym_year`` (grid
+    electricity by year), ``lcasym_on_site`` (runs at the site of the facility that uses its
+    product: boilers, furnaces, combustion), ``lcasym_placeholder`` (a stand-in with no or
+    partial burdens) and ``lcasym_properties`` (declared numbers such as a fuel's heating
+    value).
     Every exchange carries ``source_id`` and a ``comment`` = ``"<source_id>: <derivation>"``.
     """
     db: dict[tuple[str, str], dict[str, Any]] = {}
@@ -211,6 +222,11 @@ def to_brightway_data(
             "comment": act["comment"],
             "lcasym_group": act["group"],
             "incomplete_for": act["incomplete_for"],
+            "lcasym_series": act["series"] or None,
+            "lcasym_year": int(act["year"]) if act["year"] else None,
+            "lcasym_on_site": parse_flag(act["on_site"]),
+            "lcasym_placeholder": parse_flag(act["placeholder"]),
+            "lcasym_properties": parse_properties(act["properties"]),
             "lcasym_version": data.version,
             "exchanges": [{"input": key, "amount": 1.0, "type": "production", "unit": act["unit"]}],
         }

@@ -8,6 +8,14 @@ anywhere else: code that needs Brightway runs inside :func:`brightway_project`, 
 holds a process-wide re-entrant lock, switches to lcasym's project and restores the
 previous base directory and project on exit, even when the body raises.
 
+Other processes (a second ``lcasym calc`` or ``lcasym setup``, another app server) are kept
+out by an inter-process lock: the file ``lcasym.lock`` in the Brightway base directory,
+held (``flock``) for the whole block, so a second process waits until the first is done.
+Before bw2data opens anything, the project's SQLite files are checked
+(:mod:`lcasym.background.health`): a damaged one raises
+:class:`~lcasym.errors.DamagedProjectError` naming it, or, with ``repair=True`` (``lcasym
+setup``), is set aside so that bw2data starts a fresh one.
+
 bw2data is imported lazily (inside the functions), so ``import lcasym.background.project`` is cheap
 and the first Brightway import can run inside :func:`quiet_brightway`.
 """
@@ -15,18 +23,21 @@ and the first Brightway import can run inside :func:`quiet_brightway`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lcasym.errors import SetupError
+from lcasym.background import health
+from lcasym.errors import DamagedProjectError, SetupError
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +47,13 @@ ENV_DIRECTORY = "LCASYM_BRIGHTWAY_DIR"
 
 #: Held while a thread works inside a Brightway project (re-entrant: contexts nest).
 _LOCK = threading.RLock()
+#: Keep lcasym's project current after a block (see :func:`stay_in_project`).
+_STAY = False
+LOCK_FILE = "lcasym.lock"
+ENV_LOCK_TIMEOUT = "LCASYM_LOCK_TIMEOUT"
+#: Seconds a process waits for another one's project lock before giving up.
+DEFAULT_LOCK_TIMEOUT = 3600.0
+_file_locks: dict[Path, tuple[Any, int]] = {}  # directory -> (open lock file, depth)
 _quiet_depth = 0
 _BW_FEEDBACK_LOGGER = "brightway-stdout-feedback"
 
@@ -105,7 +123,11 @@ def project_exists(project: str, directory: Path) -> bool:
                 "SELECT 1 FROM projectdataset WHERE name = ? LIMIT 1", (project,)
             ).fetchone()
     except sqlite3.Error as exc:
-        raise SetupError(f"Cannot read the Brightway projects file {db_path}: {exc}") from exc
+        raise DamagedProjectError(
+            f"{health.describe(db_path)} ({exc}): run `lcasym setup` to set it aside and "
+            "rebuild the project list",
+            (str(db_path),),
+        ) from exc
     return row is not None
 
 
@@ -204,12 +226,129 @@ def _prepare_bw2data_import() -> None:
             ) from exc
 
 
+def _try_lock(handle: Any) -> bool:
+    """Take the lock without waiting: True if taken (or locks are unsupported), else False."""
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False  # another process holds it
+        log.warning("file locks do not work in %s (%s): working without", handle.name, exc)
+    return True
+
+
+def _unlock(handle: Any) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def project_lock(directory: Path) -> Iterator[None]:
+    """Hold the inter-process lock of a Brightway base directory (re-entrant in a process).
+
+    The lock file ``lcasym.lock`` holds the process id of the holder. Waits up to
+    ``LCASYM_LOCK_TIMEOUT`` seconds (default one hour) for another process, then raises
+    :class:`~lcasym.errors.SetupError`. Call with the process-wide lock held.
+    """
+    directory = Path(directory)
+    if directory in _file_locks:
+        handle, depth = _file_locks[directory]
+        _file_locks[directory] = (handle, depth + 1)
+        try:
+            yield
+        finally:
+            handle, depth = _file_locks[directory]
+            _file_locks[directory] = (handle, depth - 1)
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / LOCK_FILE, "a+")  # noqa: SIM115 (held across the block)
+    except OSError as exc:
+        raise SetupError(
+            f"cannot use the Brightway directory {directory} ({exc}): point --dir or "
+            f"{ENV_DIRECTORY} at a writable directory"
+        ) from exc
+    timeout = float(os.environ.get(ENV_LOCK_TIMEOUT) or DEFAULT_LOCK_TIMEOUT)
+    start = time.monotonic()
+    told = False
+    while not _try_lock(handle):
+        if not told:
+            log.info("waiting for another lcasym process working in %s", directory)
+            told = True
+        if time.monotonic() - start > timeout:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise SetupError(
+                f"another process (pid {holder}) has been working in {directory} for more "
+                f"than {timeout:.0f} s; wait for it to finish, or stop it"
+            )
+        time.sleep(0.1)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _file_locks[directory] = (handle, 1)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            _unlock(handle)
+        handle.close()
+        del _file_locks[directory]
+
+
+def _check_files(settings: ProjectSettings, *, repair: bool) -> None:
+    """Raise DamagedProjectError for damaged SQLite files, or set them aside (``repair``)."""
+    bases = [settings.directory]
+    named = os.environ.get("BRIGHTWAY2_DIR")
+    if named and "bw2data" not in sys.modules:  # bw2data opens this one when imported
+        bases.append(Path(named).expanduser().absolute())
+    for base in dict.fromkeys(bases):
+        project = settings.project if base == settings.directory else None
+        for path in health.damaged_files(base, project):
+            if not repair:
+                raise DamagedProjectError(
+                    f"{health.describe(path)}: run `lcasym setup` to set it aside and rebuild",
+                    (str(path),),
+                )
+            moved = health.set_aside(path)
+            log.warning("set aside the damaged file %s as %s", path, moved.name)
+            _set_aside.append(moved)
+
+
+#: Damaged files set aside in this process (``lcasym setup`` reports them).
+_set_aside: list[Path] = []
+
+
+def set_aside_files() -> list[Path]:
+    """Damaged files this process set aside (see :func:`brightway_project` ``repair``)."""
+    return list(_set_aside)
+
+
 @contextlib.contextmanager
 def brightway_project(
     project: str | None = None,
     directory: str | Path | None = None,
     *,
     create: bool = True,
+    repair: bool = False,
 ) -> Iterator[ProjectSettings]:
     """Work inside one Brightway project, then put bw2data back as it was.
 
@@ -222,6 +361,9 @@ def brightway_project(
     create
         Create the project if it does not exist. With ``False`` a missing project raises
         :class:`~lcasym.errors.SetupError` (bw2data would silently create it).
+    repair
+        Set damaged SQLite files aside (renamed ``*.damaged-<time>``) instead of raising
+        :class:`~lcasym.errors.DamagedProjectError` (used by ``lcasym setup``).
 
     Yields
     ------
@@ -230,13 +372,16 @@ def brightway_project(
 
     Notes
     -----
-    A process-wide re-entrant lock is held for the whole block, so threads (Streamlit
-    sessions) take turns. On exit the previous base directory, logs directory, current
-    project and read-only flag are restored, also when the block raises. Other projects
-    are never modified.
+    A process-wide re-entrant lock and the base directory's inter-process lock
+    (:func:`project_lock`) are held for the whole block, so threads (Streamlit sessions)
+    and processes take turns. On exit the previous base directory, logs directory, current
+    project and read-only flag are restored, also when the block raises (unless
+    :func:`stay_in_project` was called: then lcasym's project stays current, and the next
+    block switches nothing). Other projects are never modified.
     """
     settings = resolve_settings(project, directory)
-    with _LOCK:
+    with _LOCK, project_lock(settings.directory):
+        _check_files(settings, repair=repair)
         if not create and not project_exists(settings.project, settings.directory):
             raise SetupError(
                 f"Brightway project {settings.project!r} does not exist in "
@@ -252,15 +397,25 @@ def brightway_project(
             settings.directory.mkdir(parents=True, exist_ok=True)
             try:
                 _switch(settings.directory, logs, settings.project, update=True)
-            except Exception:
-                _restore(prev_base, prev_logs, prev_name, prev_read_only)
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    _restore(prev_base, prev_logs, prev_name, prev_read_only)
+                if type(exc).__name__ == "DatabaseError":  # peewee's or sqlite3's
+                    raise DamagedProjectError(
+                        f"a file of Brightway project {settings.project!r} in "
+                        f"{settings.directory} is damaged ({exc}): run `lcasym status` to "
+                        "name it and `lcasym setup` to repair it"
+                    ) from exc
                 raise
         log.debug("Brightway project %s in %s is current", settings.project, settings.directory)
         try:
             yield settings
         finally:
             with quiet_brightway():
-                _restore(prev_base, prev_logs, prev_name, prev_read_only)
+                if _STAY:
+                    _restore_read_only(prev_read_only)
+                else:
+                    _restore(prev_base, prev_logs, prev_name, prev_read_only)
 
 
 def _logs_dir_for(directory: Path, prev_base: Path, prev_logs: Path) -> Path:
@@ -279,6 +434,26 @@ def _restore(base: Path, logs: Path, name: str, read_only: bool) -> None:
 
     _switch(base, logs, name, update=False)
     projects.read_only = read_only
+
+
+def _restore_read_only(read_only: bool) -> None:
+    from bw2data import projects
+
+    projects.read_only = read_only
+
+
+def stay_in_project(stay: bool = True) -> None:
+    """Leave lcasym's project current between Brightway blocks (process-wide).
+
+    Each project switch costs bw2data a ``gc.collect()`` per SQLite file (0.2–0.5 s, more
+    with a large heap), and a block switches twice: in, and back. In a process where only
+    lcasym uses Brightway (the ``lcasym`` command, the app) nothing needs the previous
+    project back, so after ``stay_in_project()`` the project stays current and the next
+    block on it switches nothing. Off by default: a script that also uses bw2data gets its
+    own project back after every lcasym call.
+    """
+    global _STAY
+    _STAY = bool(stay)
 
 
 def current_settings() -> ProjectSettings:

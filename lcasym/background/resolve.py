@@ -5,13 +5,22 @@ network may link to: those of Brightway databases in the active project, of the 
 background files, and the network's own custom activities. References are resolved by code
 (in ``ref.database`` or the default database) or by name + reference product + location;
 failures say "did you mean ...?".
+
+Year-dependent activities (grid electricity of lcasym-open) form a *series*: one activity per
+year (``lcasym_series`` = the series code, ``lcasym_year`` = the year) and one activity that
+stands for the series itself (code = series, no year). A reference that resolves to the
+series activity is replaced by the member of the index's ``year`` (the network's
+``background.year``, else its reporting year); when that year is missing, by the nearest year
+(ties: the later one). A reference to a member (``electricity_grid_dk_2010``) and any
+activity of a database without series (a user's own) keep the exact lookup.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -32,6 +41,23 @@ class ActivityInfo:
     reference_product: str | None
     location: str | None
     unit: str
+    series: str | None = None
+    year: int | None = None
+    on_site: bool = False
+    placeholder: bool = False
+    #: ``incomplete_for`` text; None when the database does not say (no lcasym metadata).
+    incomplete_for: str | None = None
+    properties: tuple[tuple[str, float], ...] = field(default=())
+    kind: str | None = None  # Brightway "type": "process", "emission", "natural resource"...
+
+    def prop(self, key: str) -> float | None:
+        """A declared property (e.g. ``fuel_lhv_mj_per_kg``), or None."""
+        return dict(self.properties).get(key)
+
+    @property
+    def is_series(self) -> bool:
+        """True for the activity that stands for a whole series (it has no year)."""
+        return bool(self.series) and self.year is None
 
     def label(self) -> str:
         """Human-readable label: ``'code' (name | product | location, unit)``."""
@@ -52,6 +78,10 @@ class BackgroundIndex:
     local_database
         A database whose codes win when a reference gives a code without a database (the
         network's custom activities; see :func:`network_index`).
+    project_databases
+        Every database of the Brightway project (named in "not available" messages).
+    year
+        Year that series references resolve to (None: series activities stay as they are).
     """
 
     def __init__(
@@ -60,17 +90,24 @@ class BackgroundIndex:
         *,
         versions: Mapping[str, str | None] | None = None,
         local_database: str | None = None,
+        project_databases: Iterable[str] = (),
+        year: int | None = None,
     ) -> None:
         self._by_code: dict[str, dict[str, ActivityInfo]] = {}
         self._by_name: dict[tuple[str, str], list[ActivityInfo]] = {}
+        self._series: dict[tuple[str, str], dict[int, ActivityInfo]] = {}
+        self.year = year
         for info in activities:
             self._by_code.setdefault(info.database, {})[info.code] = info
             key = (info.database, info.name.strip().casefold())
             self._by_name.setdefault(key, []).append(info)
+            if info.series and info.year is not None:
+                self._series.setdefault((info.database, info.series), {})[info.year] = info
         self.versions: dict[str, str | None] = dict(versions or {})
         for db in self._by_code:
             self.versions.setdefault(db, None)
         self.local_database = local_database
+        self.project_databases: tuple[str, ...] = tuple(project_databases)
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
@@ -99,23 +136,15 @@ class BackgroundIndex:
             meta = bd.databases[db]
             version = meta.get("version", meta.get("lcasym_version"))
             versions[db] = None if version is None else str(version)
-            for act in bd.Database(db):
-                records.append(
-                    ActivityInfo(
-                        database=db,
-                        code=str(act["code"]),
-                        name=str(act.get("name") or act["code"]),
-                        reference_product=act.get("reference product"),
-                        location=act.get("location"),
-                        unit=str(act.get("unit") or ""),
-                    )
-                )
+            records += _database_records(db)
         log.info("indexed %d activities from %s", len(records), ", ".join(databases))
-        return cls(records, versions=versions)
+        available = sorted(n for n in bd.databases if not bd.databases[n].get("lcasym_build"))
+        return cls(records, versions=versions, project_databases=available)
 
     @classmethod
     def from_open_background(cls) -> BackgroundIndex:
         """Index the shipped open background files (no Brightway needed)."""
+        from lcasym.background.open_build import parse_flag, parse_properties
         from lcasym.background.open_data import OPEN_DB_NAME, load_open_background
 
         data = load_open_background()
@@ -127,6 +156,12 @@ class BackgroundIndex:
                 reference_product=row.get("reference_product") or None,
                 location=row.get("location") or None,
                 unit=str(row["unit"]),
+                series=row.get("series") or None,
+                year=int(row["year"]) if row.get("year") else None,
+                on_site=parse_flag(row.get("on_site")),
+                placeholder=parse_flag(row.get("placeholder")),
+                incomplete_for=str(row.get("incomplete_for") or ""),
+                properties=tuple(sorted(parse_properties(row.get("properties")).items())),
             )
             for row in data.activities.to_dict("records")
         ]
@@ -162,6 +197,42 @@ class BackgroundIndex:
         BackgroundError
             (a ``LookupError``) if nothing or several activities match, with suggestions.
         """
+        info = (
+            self._resolve_code(ref, default_database)
+            if ref.code
+            else self._resolve_name(ref, default_database)
+        )
+        return self.by_year(info)
+
+    # -- year-dependent series ------------------------------------------------------------
+    def series_years(self, info: ActivityInfo) -> list[int]:
+        """Years available in the series of ``info`` (empty if it has none)."""
+        if not info.series:
+            return []
+        return sorted(self._series.get((info.database, info.series), {}))
+
+    def nearest_year(self, info: ActivityInfo, year: int) -> int | None:
+        """The year of ``info``'s series closest to ``year`` (ties: the later), or None."""
+        years = self.series_years(info)
+        if not years:
+            return None
+        return min(years, key=lambda y: (abs(y - year), -y))
+
+    def by_year(self, info: ActivityInfo, year: int | None = None) -> ActivityInfo:
+        """The member of ``info``'s series for ``year`` (default: the index's year).
+
+        Returns ``info`` unchanged when it is not a series activity or no year is set.
+        """
+        year = self.year if year is None else year
+        if not info.is_series or year is None:
+            return info
+        used = self.nearest_year(info, year)
+        if used is None:
+            return info
+        return self._series[(info.database, str(info.series))][used]
+
+    def exact(self, ref: ActivityRef, *, default_database: str) -> ActivityInfo:
+        """Like :meth:`resolve` but without the year step (the activity the ref names)."""
         if ref.code:
             return self._resolve_code(ref, default_database)
         return self._resolve_name(ref, default_database)
@@ -251,6 +322,66 @@ class BackgroundIndex:
         return out[:limit]
 
 
+def _info_from_node(database: str, act) -> ActivityInfo:
+    """An :class:`ActivityInfo` from a bw2data node (lcasym attributes when present)."""
+    year = act.get("lcasym_year")
+    props = act.get("lcasym_properties") or {}
+    incomplete = act.get("incomplete_for")
+    return ActivityInfo(
+        database=database,
+        code=str(act["code"]),
+        name=str(act.get("name") or act["code"]),
+        reference_product=act.get("reference product"),
+        location=act.get("location"),
+        unit=str(act.get("unit") or ""),
+        series=act.get("lcasym_series") or None,
+        year=int(year) if year is not None else None,
+        on_site=bool(act.get("lcasym_on_site", False)),
+        placeholder=bool(act.get("lcasym_placeholder", False)),
+        incomplete_for=None if incomplete is None else str(incomplete),
+        properties=tuple(sorted((str(k), float(v)) for k, v in dict(props).items())),
+        kind=act.get("type"),
+    )
+
+
+def background_year(network: SymbiosisNetwork) -> int:
+    """The year series references resolve to: ``background.year``, else the reporting year."""
+    info = network.network
+    return int(info.background.year if info.background.year is not None else info.reporting_year)
+
+
+#: Records of recently indexed databases, by (project directory, database, change stamp).
+_RECORDS: dict[tuple, tuple[ActivityInfo, ...]] = {}
+_RECORDS_LOCK = threading.Lock()
+_MAX_RECORDS = 8
+
+
+def _database_records(database: str) -> tuple[ActivityInfo, ...]:
+    """The activities of one database of the active project, read once per change.
+
+    One SQL query over the node table (no bw2data proxy per activity); kept per process
+    until the database's ``modified`` / ``processed`` stamp changes.
+    """
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as Nodes
+
+    meta = bd.databases[database]
+    key = (str(bd.projects.dir), database, meta.get("modified"), meta.get("processed"))
+    with _RECORDS_LOCK:
+        hit = _RECORDS.get(key)
+    if hit is not None:
+        return hit
+    query = Nodes.select(Nodes.code, Nodes.data).where(Nodes.database == database)
+    records = tuple(
+        _info_from_node(database, {**data, "code": code}) for code, data in query.tuples()
+    )
+    with _RECORDS_LOCK:
+        _RECORDS[key] = records
+        while len(_RECORDS) > _MAX_RECORDS:
+            _RECORDS.pop(next(iter(_RECORDS)))
+    return records
+
+
 def _same(wanted: str | None, actual: str | None) -> bool:
     if not wanted:
         return True
@@ -263,6 +394,7 @@ def network_index(network: SymbiosisNetwork, background: BackgroundIndex) -> Bac
     Custom activities go in ``naming.custom_database(network.network.id)``; a plain string
     code refers to a custom activity when one has that id, else to the background database.
     Calling it on an index that already holds the custom database replaces those records.
+    Series references resolve to :func:`background_year` of the network.
     """
     custom_db = naming.custom_database(network.network.id)
     records = [a for a in background.activities() if a.database != custom_db]
@@ -278,4 +410,10 @@ def network_index(network: SymbiosisNetwork, background: BackgroundIndex) -> Bac
         for c in network.custom_activities
     ]
     versions = {k: v for k, v in background.versions.items() if k != custom_db}
-    return BackgroundIndex(records, versions=versions, local_database=custom_db)
+    return BackgroundIndex(
+        records,
+        versions=versions,
+        local_database=custom_db,
+        year=background_year(network),
+        project_databases=background.project_databases,
+    )

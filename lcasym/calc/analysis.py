@@ -131,8 +131,15 @@ def sensitivity_table(
     return pd.concat(frames, ignore_index=True)
 
 
-def _long_sens(frame: pd.DataFrame, analysis: str, method: str, measures: list[str]):
-    long = frame.melt(id_vars=["parameter"], value_vars=measures, var_name="measure")
+def _long_sens(
+    frame: pd.DataFrame, analysis: str, method: str, measures: list[str]
+) -> pd.DataFrame:
+    # The tornado frame has a column named "value" (the central value) among the measures:
+    # melt into another name first (pandas 3 refuses a value_name equal to a column).
+    long = frame.melt(
+        id_vars=["parameter"], value_vars=measures, var_name="measure", value_name="_amount"
+    )
+    long = long.rename(columns={"_amount": "value"})
     return long.assign(analysis=analysis, method=method)[
         ["analysis", "method", "parameter", "measure", "value"]
     ]

@@ -62,12 +62,14 @@ def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributi
     pick = np.take_along_axis(pick, order, axis=1).T  # (k, M)
     score = np.take_along_axis(contrib.T, pick, axis=0)
     activity = np.where(score != 0, cols[pick], -1)
-    return TopContributions(
-        activity=activity,
-        amount=np.where(activity >= 0, supply[cols[pick]], 0.0),
-        score=np.where(activity >= 0, score, 0.0),
-        total=contrib.sum(axis=1),
-    )
+    amount = np.where(activity >= 0, supply[cols[pick]], 0.0)
+    score = np.where(activity >= 0, score, 0.0)
+    if k < top:  # fewer supplied activities than asked: pad to ``top`` rows (−1, 0)
+        pad = ((0, top - k), (0, 0))
+        activity = np.pad(activity, pad, constant_values=-1)
+        amount, score = np.pad(amount, pad), np.pad(score, pad)
+    return TopContributions(activity=activity, amount=amount, score=score,
+                            total=contrib.sum(axis=1))  # fmt: skip
 
 
 def top_contributions(

@@ -117,7 +117,7 @@ def dask_client(
             if own:
                 client.close()
         return
-    assert workers is not None
+    assert workers is not None  # the other cases returned above
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
     cluster, client = _local_client(workers)

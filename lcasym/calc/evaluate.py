@@ -445,26 +445,27 @@ def compile_plan(plan: ForegroundPlan) -> CompiledPlan:
     bearer: dict[str, str] = {}
     receiver: dict[str, str] = {}
     supplier: dict[str, str] = {}
-    check: dict[tuple[str, tuple, Key], float] = defaultdict(float)
+    check: dict[tuple[str, int, int], float] = defaultdict(float)
     for e in plan.edges:
         g = groups.setdefault(tuple(sorted(pos[p] for p in e.parameters)), len(groups))
-        t = targets.setdefault(tuple(e.target), len(targets))
+        t = targets.setdefault((e.target[0], e.target[1]), len(targets))
+        xid = e.exchange_id or ""  # set for every edge but the facilities' own ("own")
         coef = e.sign * e.constant
         check[(e.scenario, g, t)] += coef
         slots = []
         if e.component == "own" and e.scenario == "baseline":
             slots = [5 * n + fac_pos[e.facility_id]]
         elif e.scenario == "baseline" and e.component == "displaced":
-            slots, receiver[e.exchange_id] = [ex_pos[e.exchange_id]], e.facility_id
+            slots, receiver[xid] = [ex_pos[xid]], e.facility_id
         elif e.scenario == "baseline" and e.component == "treatment":
-            slots, supplier[e.exchange_id] = [n + ex_pos[e.exchange_id]], e.facility_id
+            slots, supplier[xid] = [n + ex_pos[xid]], e.facility_id
         elif e.scenario == "symbiosis" and e.component in ("transport", "extra"):
-            slots = [2 * n + ex_pos[e.exchange_id]]
+            slots = [2 * n + ex_pos[xid]]
             if e.component == "transport":
-                slots.append(3 * n + ex_pos[e.exchange_id])
-            bearer[e.exchange_id] = e.facility_id
+                slots.append(3 * n + ex_pos[xid])
+            bearer[xid] = e.facility_id
         elif e.scenario == "symbiosis" and e.component == "forgone":
-            slots = [4 * n + ex_pos[e.exchange_id]]
+            slots = [4 * n + ex_pos[xid]]
         for slot in slots:
             rows.append((g, t, slot, coef))
             if 3 * n <= slot < 4 * n:  # transport: a part of E, already checked there

@@ -36,6 +36,7 @@ BOUNDS = {
     "distance": (0.0, math.inf),
     "displacement_factor": (0.0, 1.0),
     "forgone_ratio": (0.0, math.inf),
+    "active": (0.0, 1.0),
 }
 
 
@@ -50,10 +51,13 @@ def _std_bounds(p: Parameter) -> tuple[float, float]:
     """Bounds of the parameter's kind in the standard-normal space of its distribution."""
     lo, hi = BOUNDS.get(p.kind, (-math.inf, math.inf))
     d = p.distribution
+    assert d is not None  # only called for parameters with a distribution
     if d.distribution == "normal":
+        assert d.sd is not None  # the model requires sd for a normal distribution
         return (lo - p.value) / d.sd, (hi - p.value) / d.sd
     if p.value <= 0:  # lognormal of a non-positive median: no truncation
         return -math.inf, math.inf
+    assert d.gsd is not None  # the model requires gsd for a lognormal distribution
     log_gsd = math.log(d.gsd)
     zlo = -math.inf if lo <= 0 else (math.log(lo) - math.log(p.value)) / log_gsd
     zhi = math.inf if hi == math.inf else (math.log(hi) - math.log(p.value)) / log_gsd
@@ -72,8 +76,9 @@ def quantile(p: Parameter, u: np.ndarray) -> np.ndarray:
         z = ndtri(np.clip(flo + u * (fhi - flo), 1e-300, 1 - 1e-16))
         z = np.clip(z, zlo, zhi)
         if d.distribution == "normal":
-            return p.value + d.sd * z
-        return p.value * np.exp(math.log(d.gsd) * z)
+            return p.value + float(d.sd or 0.0) * z
+        return p.value * np.exp(math.log(float(d.gsd or 1.0)) * z)
+    assert d.min is not None and d.max is not None  # required by the model for these
     if d.distribution == "uniform":
         return d.min + u * (d.max - d.min)
     mode = p.value if d.mode is None else d.mode

@@ -34,7 +34,13 @@ from scipy import sparse
 from lcasym.calc.contributions import BATCH, TopContributions, top_contributions
 from lcasym.calc.progress import Progress
 from lcasym.calc.sampling import draw_stats_arrays, type_groups
-from lcasym.errors import CalculationError
+from lcasym.errors import (
+    CalculationError,
+    MissingMethodError,
+    NoDistributionsError,
+    OutsideSystemError,
+    SingularSystemError,
+)
 
 log = logging.getLogger(__name__)
 Key = tuple[str, str]
@@ -86,7 +92,7 @@ class Factorisation:
         self.original = self.matrix.data.copy()
         if PARDISO:
             if not np.diff(self.matrix.indptr).all():
-                raise CalculationError("technosphere matrix has an empty row: it is singular")
+                raise SingularSystemError("technosphere matrix has an empty row: it is singular")
             self._solver = new_pardiso_solver()
             self._run(11, np.zeros((self.matrix.shape[0], 1)))
             # iparm[7] = 0: iterative refinement only after perturbed pivots. MKL's default
@@ -103,7 +109,7 @@ class Factorisation:
         try:
             self._lu = splu(self.matrix.tocsc())
         except RuntimeError as exc:
-            raise CalculationError(f"technosphere matrix is singular: {exc}") from exc
+            raise SingularSystemError(f"technosphere matrix is singular: {exc}") from exc
 
     def _run(self, phase: int, rhs: np.ndarray, transposed: bool = False) -> np.ndarray:
         self._solver.set_phase(phase)
@@ -146,7 +152,7 @@ class Factorisation:
         return {"matrix": self.matrix}
 
     def __setstate__(self, state) -> None:
-        self.__init__(state["matrix"])
+        Factorisation.__init__(self, state["matrix"])
 
 
 @dataclass
@@ -373,7 +379,7 @@ class LcaSystem:
             residual = self.technosphere.T @ self._lambda - rhs
             scale = np.abs(rhs).max(axis=0) + 1e-300
             if not np.all(np.abs(residual).max(axis=0) <= 1e-8 * scale):
-                raise CalculationError(
+                raise SingularSystemError(
                     "the technosphere matrix is singular or badly "
                     "conditioned: the solve did not converge"
                 )
@@ -384,7 +390,7 @@ class LcaSystem:
         keys = [(k[0], k[1]) for k in keys]
         missing = [k for k in keys if k not in self.index]
         if missing:
-            raise CalculationError(
+            raise OutsideSystemError(
                 f"activities not in the calculation system: {missing[:5]}; "
                 "load the system from the databases that hold them"
             )
@@ -470,7 +476,7 @@ class LcaSystem:
         (``numpy.random.default_rng(seed)``); needs ``use_distributions=True``.
         """
         if self.background is None:
-            raise CalculationError(
+            raise NoDistributionsError(
                 "load the system with use_distributions=True for background Monte Carlo"
             )
         rows = np.arange(self.technosphere.shape[0]) if keys is None else self.rows(keys)
@@ -510,7 +516,10 @@ def _load(
         raise CalculationError("give at least one database and one method")
     unknown = [m for m in methods if m not in bd.methods]
     if unknown:
-        raise CalculationError(f"methods not in project {bd.projects.current!r}: {unknown}")
+        raise MissingMethodError(
+            f"methods not in project {bd.projects.current!r}: {unknown}; install them with "
+            "`lcasym setup --methods FAMILY`"
+        )
     names = sorted(set.union(*(bd.Database(n).find_graph_dependents() for n in wanted)))
     data_objs = [bd.Database(n).datapackage() for n in names]
     data_objs += [bd.Method(m).datapackage() for m in methods]

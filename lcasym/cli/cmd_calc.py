@@ -8,60 +8,84 @@ to stdout.
 from __future__ import annotations
 
 import json
-import os
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lcasym.cli import options as opt
+from lcasym.cli.options import Crediting, Format
+from lcasym.cli.preflight import check_resources, checked_network, output_format
+
 if TYPE_CHECKING:
+    from lcasym.network.model import SymbiosisNetwork
     from lcasym.results import SymbiosisResult
 
-os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
-
-
-class Crediting(StrEnum):
-    """Crediting rules (see lcasym.results.crediting)."""
-
-    receiver = "receiver"
-    supplier = "supplier"
-    equal = "equal"
-    cff = "cff"
-    network = "network"
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
+__all__ = ["CalcOptions", "Crediting", "Format", "calc", "calculate_network", "summary_lines"]
 
 
 def _number(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
+def uncertainty_text(result: SymbiosisResult, head: dict, scale: float) -> str:
+    """What follows the central value: P50 and P5–P95, or why there is no interval."""
+    flags = result.flags
+    if (flags["flag"] == "no uncertainty data").any():
+        return " (no uncertainty data)"
+    if head["P5"] is None:
+        return ""
+    text = (
+        f" (P50 {_number(head['P50'] * scale)}; P5–P95 {_number(head['P5'] * scale)} to "
+        f"{_number(head['P95'] * scale)}, {result.draws} draws, seed "
+        f"{result.provenance.get('seed')})"
+    )
+    if head["outside_interval"]:
+        text += "; the central value lies outside P5–P95"
+    return text
+
+
 def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
-    """A few lines for people: avoided GHG (t CO2-eq/yr, with P5–P95), top exchanges."""
+    """A few lines for people: avoided GHG (t CO2-eq/yr, with P50 and P5–P95), top exchanges.
+
+    Without uncertainty data the line says so instead of printing an interval; planned
+    exchanges left out of the totals are counted on their own line.
+    """
     prov = result.provenance
     head = result.headline()
     tonnes = head["unit"].lower().startswith("kg co2")
     scale, unit = (1e-3, "t CO2-eq/yr") if tonnes else (1.0, f"{head['unit']}/yr")
-    line = f"avoided: {_number(head['avoided'] * scale)} {unit}"
-    if head["P5"] is not None:
-        line += (
-            f" (P5–P95 {_number(head['P5'] * scale)} to {_number(head['P95'] * scale)}, "
-            f"{result.draws} draws, seed {prov.get('seed')})"
-        )
+    coverage = str(head.get("coverage") or "")
+    if coverage == "not covered":
+        return [
+            f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
+            f"method: {head['method']}",
+            "avoided: not covered (the background data hold no flow this method "
+            "characterises; no value is printed)",
+        ]
+    line = f"avoided (reference − with the exchanges): {_number(head['avoided'] * scale)} {unit}"
+    line += uncertainty_text(result, head, scale)
     lines = [
         f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
         f"crediting: {prov.get('crediting_rule')}, method: {head['method']}",
         line,
         f"reference (without the exchanges) {_number(head['reference'] * scale)}, "
-        f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}",
+        f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}; "
+        "not the park's footprint unless every facility's own inventory is given",
     ]
+    if coverage and coverage != "covered":
+        lines.append(f"coverage of this category: {coverage} (see the flags table)")
+    flags = result.flags
+    if not flags.empty:
+        counts = flags["flag"].value_counts()
+        lines.append("flags: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    planned = flags[flags["flag"] == "planned excluded"]
+    if not planned.empty:
+        lines.append(
+            f"planned exchanges left out of the totals: {len(planned)} "
+            f"({', '.join(planned['entity'])}); --include-planned counts them"
+        )
     best = result.top_exchanges(head["method"], n=top)
     if not best.empty:
         lines.append("top exchanges:")
@@ -73,70 +97,87 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
     return lines
 
 
-def calc(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Network file.")],
-    method: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--method",
-            "-m",
-            help="LCIA method label, parts joined by '|' (repeatable); default: EF v3.1 "
-            "(25 categories) + IPCC 2021 GWP100.",
-        ),
-    ] = None,
-    crediting: Annotated[Crediting, typer.Option(help="Crediting rule.")] = Crediting.receiver,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws (0 = none).")] = 0,
-    seed: Annotated[
-        int | None, typer.Option(help="Random seed (default: lcasym's, recorded).")
-    ] = None,
-    background_uncertainty: Annotated[
-        bool, typer.Option("--background-uncertainty", help="Also sample the background data.")
-    ] = False,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes.")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    sensitivity: Annotated[
-        bool, typer.Option("--sensitivity", help="Tornado + Sobol tables.")
-    ] = False,
-    fmt: Annotated[
-        Format | None,
-        typer.Option("--format", "-f", help="Output format (default: -o's suffix, else JSON)."),
-    ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file.")] = None,
-    project: Annotated[
-        str | None,
-        typer.Option("--project", "-p", help="Brightway project (env LCASYM_PROJECT)."),
-    ] = None,
-    directory: Annotated[
-        Path | None,
-        typer.Option("--dir", help="Brightway base directory (env LCASYM_BRIGHTWAY_DIR)."),
-    ] = None,
-) -> None:
-    """Calculate avoided impacts, credits, indicators and SDG contributions of a network."""
+@dataclass(frozen=True)
+class CalcOptions:
+    """The calculation options ``calc`` and ``run`` share."""
+
+    methods: list[str] | None
+    crediting: Crediting
+    draws: int
+    seed: int | None
+    background_uncertainty: bool
+    workers: int | None
+    scheduler: str | None
+    sensitivity: bool
+    project: str | None
+    directory: Path | None
+    include_planned: bool = False
+
+
+def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> SymbiosisResult:
+    """Run :func:`lcasym.api.calculate` on a checked network with the CLI's options."""
     from lcasym.api import calculate
     from lcasym.cli.progress import calculation_progress
 
-    result = calculate(
-        file,
-        methods=method or None,
-        crediting=crediting.value,
-        draws=draws,
-        seed=seed,
-        background_uncertainty=background_uncertainty,
-        workers=workers,
-        scheduler=scheduler,
-        sensitivity=sensitivity,
-        project=project,
-        directory=directory,
+    return calculate(
+        network,
+        methods=options.methods or None,
+        crediting=options.crediting.value,
+        draws=options.draws,
+        seed=options.seed,
+        background_uncertainty=options.background_uncertainty,
+        workers=options.workers,
+        scheduler=options.scheduler,
+        sensitivity=options.sensitivity,
+        project=options.project,
+        directory=options.directory,
+        include_planned=options.include_planned,
         progress=calculation_progress(),
     )
+
+
+def calc(
+    file: opt.NetworkFile,
+    method: opt.Methods = None,
+    crediting: opt.CreditingRule = Crediting.receiver,
+    draws: Annotated[int, opt.draws_option()] = 0,
+    seed: opt.Seed = None,
+    background_uncertainty: opt.BackgroundUncertainty = False,
+    workers: opt.Workers = None,
+    scheduler: opt.Scheduler = None,
+    sensitivity: opt.Sensitivity = False,
+    include_planned: opt.IncludePlanned = False,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", "-f", help="Output format (default: the suffix of -o, else JSON)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Output file (.json, .csv or .xlsx)."),
+    ] = None,
+    project: opt.Project = None,
+    directory: opt.Directory = None,
+) -> None:
+    """Calculate avoided impacts, credits, indicators and SDG contributions of a network.
+
+    Without -o the result goes to stdout as JSON (a short summary goes to stderr).
+    """
+    chosen = output_format(file, output, fmt)  # before any work: exit 2 on a bad output
+    network = checked_network(file, project, directory)
+    check_resources(network, draws, method, scheduler, workers)
+    options = CalcOptions(
+        method, crediting, draws, seed, background_uncertainty, workers, scheduler,
+        sensitivity, project, directory, include_planned,
+    )  # fmt: skip
+    result = calculate_network(network, options)
     for line in summary_lines(result):
         typer.echo(line, err=True)
     if output is None:
-        if fmt not in (None, Format.json):
-            raise typer.BadParameter("without -o only JSON can go to stdout", param_hint="-f")
         typer.echo(json.dumps(result.to_json_dict(), indent=2))
         return
-    written = result.export(output, fmt.value if fmt else None)
+    written = result.export(output, chosen)
     typer.echo(f"written: {written}", err=True)
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from lcasym.atomic import check_output
+from lcasym.cli import options as opt
 from lcasym.errors import InputError, Problem
 from lcasym.io import SUFFIXES, load_network, write_network
 
@@ -32,13 +34,9 @@ def _show(problems: list[Problem]) -> None:
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="Network file (.yaml, .yml, .json or .xlsx).")],
-    project: Annotated[
-        str | None, typer.Option("--project", help="Brightway project name.")
-    ] = None,
-    directory: Annotated[
-        Path | None, typer.Option("--dir", help="Brightway base directory.")
-    ] = None,
+    file: opt.NetworkFile,
+    project: opt.Project = None,
+    directory: opt.Directory = None,
 ) -> None:
     """Check a network file and list every problem with its location."""
     from lcasym.network.checking import validate as check
@@ -57,7 +55,9 @@ def validate(
     typer.echo(f"OK: {len(net.facilities)} facilities, {len(net.exchanges)} exchanges{warned}")
 
 
-def _check_target(path: Path, force: bool, suffixes: tuple[str, ...]) -> None:
+def _check_target(
+    path: Path, force: bool, suffixes: tuple[str, ...], inputs: tuple[Path, ...] = ()
+) -> None:
     if path.suffix.lower() not in suffixes:
         _fail(
             InputError(
@@ -77,13 +77,15 @@ def _check_target(path: Path, force: bool, suffixes: tuple[str, ...]) -> None:
                 path.name,
             )
         )
+    try:
+        check_output(path, inputs=inputs)  # a folder, a device, the input, a read-only folder
+    except InputError as exc:
+        _fail(exc)
 
 
 def template(
     out: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).")],
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
-    ] = False,
+    force: opt.Force = False,
 ) -> None:
     """Write a blank Excel workbook to fill in (README sheet, dropdowns)."""
     from lcasym.io.template import write_template
@@ -101,6 +103,11 @@ def schema(
     """Print (or write) the JSON Schema of network files."""
     from lcasym.io.schema import schema_text, write_schema
 
+    if output is not None:
+        try:
+            check_output(output)
+        except InputError as exc:
+            _fail(exc)
     if output is None:
         typer.echo(schema_text(), nl=False)
     else:
@@ -111,16 +118,14 @@ def schema(
 def convert(
     source: Annotated[Path, typer.Argument(help="Network file to read.")],
     target: Annotated[Path, typer.Argument(help="File to write (.yaml, .yml, .json or .xlsx).")],
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
-    ] = False,
+    force: opt.Force = False,
 ) -> None:
     """Convert a network between YAML, JSON and Excel (validated first)."""
     from lcasym.network.validation import check_network
 
-    _check_target(target, force, tuple(SUFFIXES))
     if target.resolve() == source.resolve():
         _fail(InputError([Problem("source and target are the same file", target.name)]))
+    _check_target(target, force, tuple(SUFFIXES), (source,))
     try:
         loaded = load_network(source)
         warnings = check_network(loaded.network, source=loaded.source, locate=loaded.locate)

@@ -1,62 +1,91 @@
 """CLI command ``lcasym run``: the main job, from a network file to its results on disk.
 
-Sets up (or verifies) the Brightway project offline, calculates the network with the
-chosen crediting rule and Monte Carlo draws, and writes the results as Excel (one sheet per
-table), JSON and the long CSV table into one output folder.
+Checks the network and the output folder, sets up (or verifies) the Brightway project
+offline, calculates the network with the same options as ``lcasym calc`` (1,000 Monte Carlo
+draws by default) and writes into one output folder: the results as Excel (one sheet per
+table), JSON and the long CSV table, and the PDF report with its ESRS/GRI datapoints
+(``<id>_report.pdf``, ``<id>_report_datapoints.csv|json``). ``-f`` picks some of them.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from lcasym.cli.cmd_calc import Crediting, summary_lines
+from lcasym.cli import options as opt
+from lcasym.cli.cmd_calc import CalcOptions, calculate_network, summary_lines
+from lcasym.cli.options import Crediting
+from lcasym.cli.preflight import check_resources, checked_network, run_outputs
+
+
+class RunFormat(StrEnum):
+    """What ``run`` writes (default: all)."""
+
+    xlsx = "xlsx"
+    json = "json"
+    csv = "csv"
+    pdf = "pdf"
 
 
 def run_job(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Network file.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the results.")] = Path(
-        "out"
-    ),
-    crediting: Annotated[Crediting, typer.Option(help="Crediting rule.")] = Crediting.receiver,
-    draws: Annotated[
-        int, typer.Option(min=0, help="Monte Carlo draws for the uncertainty range.")
-    ] = 1000,
-    seed: Annotated[int | None, typer.Option(help="Random seed (recorded).")] = None,
-    project: Annotated[
-        str | None, typer.Option("--project", "-p", help="Brightway project.")
+    file: opt.NetworkFile,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the results.")
+    ] = Path("out"),
+    fmt: Annotated[
+        list[RunFormat] | None,
+        typer.Option(
+            "--format", "-f", help="Write only this (repeatable; pdf = the report); default all."
+        ),
     ] = None,
-    directory: Annotated[
-        Path | None, typer.Option("--dir", help="Brightway base directory.")
-    ] = None,
+    method: opt.Methods = None,
+    crediting: opt.CreditingRule = Crediting.receiver,
+    draws: Annotated[int, opt.draws_option()] = 1000,
+    seed: opt.Seed = None,
+    background_uncertainty: opt.BackgroundUncertainty = False,
+    workers: opt.Workers = None,
+    scheduler: opt.Scheduler = None,
+    sensitivity: opt.Sensitivity = False,
+    include_planned: opt.IncludePlanned = False,
+    project: opt.Project = None,
+    directory: opt.Directory = None,
 ) -> None:
     """Set up Brightway (offline, once), calculate FILE and write its results to a folder."""
-    from lcasym.api import calculate
+    from lcasym.cli.cmd_report import with_input
     from lcasym.cli.cmd_setup import run_setup_with_progress
-    from lcasym.cli.progress import calculation_progress
-    from lcasym.io import read_network
+    from lcasym.io import load_network
+    from lcasym.report import ReportSource, check_report_options, write_report
+    from lcasym.report.options import ReportOptions
 
-    network = read_network(file, validate=False)  # model checks; background checks follow
+    formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else [f.value for f in RunFormat]
+    tables = [f for f in formats if f != "pdf"]
+    # The file, the folder and the report options are checked before any long work.
+    loaded = load_network(file)
+    stem = loaded.network.network.id
+    paths = run_outputs(file, output, stem, tables)
+    report_path = output / f"{stem}_report.pdf"
+    if "pdf" in formats:
+        check_report_options(ReportOptions(), report_path, network_file=file)
+    check_resources(loaded.network, draws, method, scheduler, workers)
     report = run_setup_with_progress(project, directory, None, False)
     typer.echo(f"Brightway project {report.project!r} in {report.directory}: {report.status}")
-    result = calculate(
-        network,
-        crediting=crediting.value,
-        draws=draws,
-        seed=seed,
-        project=project,
-        directory=directory,
-        progress=calculation_progress(),
-    )
-    output.mkdir(parents=True, exist_ok=True)
-    stem = network.network.id
-    written = [
-        result.export(output / f"{stem}_results.xlsx"),
-        result.export(output / f"{stem}_results.json"),
-        result.export(output / f"{stem}_results.csv"),
-    ]
+    if not report.ok:
+        for problem in report.problems:
+            typer.secho(f"problem: {problem}", err=True, fg=typer.colors.RED)
+        raise SystemExit(1)
+    network = checked_network(file, project, directory)  # now against the background too
+    source = ReportSource.from_path(file, network)
+    options = CalcOptions(
+        method, crediting, draws, seed, background_uncertainty, workers, scheduler,
+        sensitivity, project, directory, include_planned,
+    )  # fmt: skip
+    result = with_input(calculate_network(network, options), file, source.sha256)
+    written = [result.export(path) for path in paths]
+    if "pdf" in formats:
+        written += write_report(result, report_path, network=source).written()
     for line in summary_lines(result):
         typer.echo(line)
     typer.echo("written:")

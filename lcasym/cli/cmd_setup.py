@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from lcasym.cli import options as opt
+
 if TYPE_CHECKING:
     from lcasym.background.bootstrap import SetupReport
-
-# bw2data's feedback logger then uses a stdlib logger that lcasym can mute while it works,
-# instead of structlog printing straight to the terminal. Only has an effect if bw2data is
-# not imported yet (the lead may move this line to the top of cli/main.py).
-os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
-
-PROJECT_OPT = typer.Option(
-    None, "--project", "-p", help="Brightway project [env LCASYM_PROJECT, default 'lcasym']."
-)
-DIR_OPT = typer.Option(
-    None,
-    "--dir",
-    help="Brightway base directory [env LCASYM_BRIGHTWAY_DIR, default bw2data's own].",
-)
 
 
 def _print_report(report: SetupReport) -> None:
@@ -52,6 +39,8 @@ def _print_report(report: SetupReport) -> None:
     for step in report.steps:
         table.add_row(f"step {step.name}", f"{step.action} in {step.seconds:.2f} s  {step.detail}")
     console.print(table)
+    for note in report.notes:
+        console.print(f"  [yellow]note:[/yellow] {note}", markup=True, highlight=False)
     for problem in report.problems:
         console.print(f"  [red]problem:[/red] {problem}")
 
@@ -62,7 +51,7 @@ def run_setup_with_progress(
     """Run :func:`lcasym.background.bootstrap.setup` with a progress bar or plain lines."""
     from lcasym.background import bootstrap
 
-    kwargs = {"families": methods or None, "force": force}
+    kwargs: dict[str, Any] = {"families": methods or None, "force": force}
     if not sys.stdout.isatty():
         seen: set[str] = set()
 
@@ -100,22 +89,31 @@ def register(app: typer.Typer) -> None:
 
     @app.command("setup")
     def setup_cmd(
-        project: str | None = PROJECT_OPT,
-        directory: Path | None = DIR_OPT,
-        methods: list[str] | None = typer.Option(  # noqa: B008
-            None,
-            "--methods",
-            "-m",
-            help="LCIA method family to install (repeatable), e.g. 'CML v4.8 2016'. "
-            "Default: EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H), CED.",
-        ),
-        force: bool = typer.Option(False, "--force", help="Rewrite every piece."),
+        project: opt.Project = None,
+        directory: opt.Directory = None,
+        methods: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--methods",
+                "-m",
+                metavar="FAMILY",
+                help="LCIA method family to install (repeatable), e.g. 'CML v4.8 2016'. "
+                "Default: EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H), CED.",
+            ),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Rewrite every piece lcasym wrote.")
+        ] = False,
     ) -> None:
         """Create, check or repair the offline Brightway project (biosphere, methods, data)."""
-        _print_report(run_setup_with_progress(project, directory, methods, force))
+        report = run_setup_with_progress(project, directory, methods, force)
+        _print_report(report)
+        if not report.ok:  # e.g. a user's database lost with a damaged file
+            typer.secho("set-up finished, but see the problems above", err=True, fg="yellow")
+            raise SystemExit(1)
 
     @app.command("status")
-    def status_cmd(project: str | None = PROJECT_OPT, directory: Path | None = DIR_OPT) -> None:
+    def status_cmd(project: opt.Project = None, directory: opt.Directory = None) -> None:
         """Check the Brightway project without changing it; exit 1 if it is incomplete."""
         from lcasym.background import bootstrap
 

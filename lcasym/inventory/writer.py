@@ -3,7 +3,9 @@
 The databases are plain bw2data databases: a researcher can open them in Activity Browser
 or compute them with bw2calc. Writing is all-or-nothing: every dataset is built in memory
 first; if a write fails, the previous versions of the three databases are put back. A
-rebuild with an unchanged plan is skipped (the plan's hash is stored in the metadata).
+rebuild with an unchanged plan is skipped (the plan's hash is stored in the metadata). A
+database of the same name that lcasym did not write is never overwritten
+(:mod:`lcasym.inventory.ownership`).
 """
 
 from __future__ import annotations
@@ -13,29 +15,54 @@ import json
 import logging
 from collections.abc import Mapping
 
-import bw2data as bd
-
 from lcasym import __version__
 from lcasym.background.project import quiet_brightway
 from lcasym.errors import BackgroundError, InputError, Problem
 from lcasym.inventory import naming
+from lcasym.inventory.ownership import (
+    BUILD_KEY,
+    NETWORK_KEY,
+    USED_KEY,
+    now_text,
+    refuse_foreign,
+)
 from lcasym.inventory.plan import ForegroundPlan
 from lcasym.network.model import CustomActivity, SymbiosisNetwork
 from lcasym.units import UnitError, conversion_factor
 
 log = logging.getLogger(__name__)
-BUILD_KEY = "lcasym_build"
+__all__ = ["BUILD_KEY", "foreground_tag", "plan_hash", "write_foreground"]
 
 
 def plan_hash(plan: ForegroundPlan, network: SymbiosisNetwork) -> str:
-    """A stable hash of everything written: the network and the lcasym version."""
+    """A stable hash of everything written: the network, the tag and the lcasym version."""
     payload = json.dumps(
-        {"network": network.model_dump(mode="json"), "lcasym": __version__}, sort_keys=True
+        {"network": network.model_dump(mode="json"), "lcasym": __version__, "tag": plan.tag},
+        sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def foreground_tag(network: SymbiosisNetwork, background: Mapping[str, object]) -> str:
+    """The 8-hex-digit tag in a network's foreground database names.
+
+    A hash of the network's content, lcasym's version and ``background`` (database name ->
+    its ``modified`` time, so that a re-imported background gets fresh foregrounds).
+    """
+    payload = json.dumps(
+        {
+            "network": network.model_dump(mode="json"),
+            "lcasym": __version__,
+            "background": {k: str(v) for k, v in sorted(background.items())},
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:8]
+
+
 def _biosphere_lookup(databases: set[str]) -> dict[tuple[str, str, tuple[str, ...]], tuple]:
+    import bw2data as bd
+
     table: dict[tuple[str, str, tuple[str, ...]], tuple] = {}
     for name in databases:
         if name not in bd.databases:
@@ -51,7 +78,7 @@ def _biosphere_lookup(databases: set[str]) -> dict[tuple[str, str, tuple[str, ..
 
 def _custom_datasets(network: SymbiosisNetwork, plan: ForegroundPlan) -> dict:
     """Datasets of the network's custom activities, with every link resolved."""
-    db = naming.custom_database(network.network.id)
+    db = plan.custom_database
     problems: list[Problem] = []
     flows_needed = {
         x.flow.database for c in network.custom_activities for x in c.exchanges if x.flow
@@ -73,6 +100,8 @@ def _custom_dataset(
     problems: list[Problem],
     index: int,
 ) -> dict:
+    import bw2data as bd
+
     exchanges = [
         {"input": (db, custom.id), "amount": 1.0, "type": "production", "unit": custom.unit}
     ]
@@ -174,13 +203,23 @@ def write_foreground(
 ) -> bool:
     """Write the custom, baseline and symbiosis databases of a plan in the active project.
 
-    Returns True if the databases were (re)written, False if they were already current.
-    On any failure the previous versions are restored and the error is raised.
+    Returns True if the databases were (re)written, False if they were already current
+    (their ``lcasym_used`` time is updated either way). On any failure the previous versions
+    are restored and the error is raised.
+
+    Raises
+    ------
+    ForeignDataError
+        If a database of the same name exists and was not written by lcasym.
     """
+    import bw2data as bd
+
     build = plan_hash(plan, network)
-    names = naming.foreground_databases(network.network.id)
+    names = plan.databases
+    refuse_foreign(names, bd.projects.current)
     if not force and all(bd.databases.get(n, {}).get(BUILD_KEY) == build for n in names):
         log.info("foreground of %s is current (build %s)", network.network.id, build)
+        _mark_used(names)
         return False
     custom = _custom_datasets(network, plan)
     staged = {
@@ -202,7 +241,8 @@ def write_foreground(
             meta.update(
                 {
                     BUILD_KEY: build,
-                    "lcasym_network": network.network.id,
+                    NETWORK_KEY: network.network.id,
+                    USED_KEY: now_text(),
                     "lcasym_version": __version__,
                     "background": network.network.background.database,
                 }
@@ -217,8 +257,21 @@ def write_foreground(
     return True
 
 
+def _mark_used(names: tuple[str, ...]) -> None:
+    import bw2data as bd
+
+    stamp = now_text()
+    for name in names:
+        meta = bd.databases[name]
+        meta[USED_KEY] = stamp
+        bd.databases[name] = meta
+    bd.databases.flush()
+
+
 def _restore(names: tuple[str, ...], previous: Mapping[str, tuple[dict, dict]]) -> None:
     """Put back each database as it was; one failure does not stop the others."""
+    import bw2data as bd
+
     for name in names:
         try:
             with quiet_brightway():

@@ -181,7 +181,11 @@ def _writer(fmt: str) -> Callable[[SymbiosisNetwork, Path], None]:
     from lcasym.io.yaml_json import dump_json, dump_yaml
 
     dump = dump_yaml if fmt == "yaml" else dump_json
-    return lambda network, p: p.write_text(dump(network), encoding="utf-8")
+
+    def write_text(network: SymbiosisNetwork, p: Path) -> None:
+        p.write_text(dump(network), encoding="utf-8")
+
+    return write_text
 
 
 def write_network(network: SymbiosisNetwork, path: str | Path) -> None:

@@ -46,6 +46,8 @@ from lcasym.io.tables import (
     set_in,
     to_cell,
 )
+from lcasym.io.xlsx_guard import check_xlsx
+from lcasym.io.xlsx_text import store_formulas_as_text
 from lcasym.network.model import SymbiosisNetwork
 
 README_SHEET = "README"
@@ -102,7 +104,12 @@ def _exact_floats() -> Iterator[None]:
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save with every float written exactly (17 significant digits when needed)."""
+    """Save with every float written exactly (17 significant digits when needed).
+
+    Formula-like text (``=...``, ``+...``, ``@...``) is stored as text, never as a formula
+    (:mod:`lcasym.io.xlsx_text`).
+    """
+    store_formulas_as_text(wb)
     with _exact_floats():
         wb.save(path)
 
@@ -198,6 +205,7 @@ class _Reader:
         self.skip: set[DataPath] = set()
         self.origins: dict[DataPath, Origin] = {}
         self.locate = TableLocator(self.source, self.origins)
+        check_xlsx(path)  # limits first: openpyxl would unpack a zip bomb whole
         try:
             self.values = openpyxl.load_workbook(path, data_only=True, read_only=False)
             self.formulas = openpyxl.load_workbook(path, data_only=False, read_only=False)
@@ -391,9 +399,9 @@ class _Reader:
                 )
                 continue
             children = data[top][parents[owner]].setdefault(spec.path[1], [])
-            base = (top, parents[owner], spec.path[1], len(children))
-            self.origins[base] = Origin(spec.sheet, row, f"{spec.key} {owner!r}")
-            children.append(self.record(spec.sheet, row, columns, fields, base))
+            child: DataPath = (top, parents[owner], spec.path[1], len(children))
+            self.origins[child] = Origin(spec.sheet, row, f"{spec.key} {owner!r}")
+            children.append(self.record(spec.sheet, row, columns, fields, child))
 
     def read(self) -> ExcelRead:
         data: dict[str, Any] = {}

@@ -162,5 +162,5 @@ def problems_from_validation_error(
         loc = tuple(error["loc"])
         if loc in skipped:
             continue
-        out.append(Problem(hint(error), locate(loc)))
+        out.append(Problem(hint(dict(error)), locate(loc)))
     return out

@@ -9,17 +9,30 @@ first, and writes an activity given only by code as a plain string (``activity: 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from lcasym.errors import InputError, Problem
+from lcasym.io import limits
 from lcasym.network.model import SymbiosisNetwork
 
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping."""
+#: Tags a network file may carry (YAML's core schema); anything else is refused.
+_ALLOWED_TAGS = {
+    None,
+    "!",
+    *(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")),
+}
+_INT_TEXT = re.compile(r"[-+]?[0-9_]+")
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class _UniqueKeyLoader(_BASE_LOADER):
+    """Safe loader (libyaml's when available) that refuses a key given twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -40,22 +53,84 @@ def _syntax_error(source: str, message: str) -> InputError:
     return InputError([Problem(message, source)], source)
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file (raises InputError with line and column on a syntax error)."""
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise _syntax_error(
-            path.name,
+def _where(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+
+
+def check_yaml_events(text: str, source: str) -> None:
+    """Walk the YAML events once (no objects built) and enforce lcasym's limits.
+
+    Refuses tags outside YAML's core schema (``!!python/object`` ...), nesting deeper than
+    :data:`~lcasym.io.limits.MAX_DEPTH`, more than :data:`~lcasym.io.limits.MAX_NODES`
+    nodes once aliases are expanded (an alias counts the size of what it names), and
+    integers longer than :data:`~lcasym.io.limits.MAX_INT_DIGITS` digits.
+
+    Raises
+    ------
+    InputError
+        (:class:`~lcasym.errors.LimitError` for a limit) naming the file and the place.
+    """
+    expanded = 0
+    starts: list[tuple[str | None, int]] = []  # (anchor, expanded count at the start)
+    sizes: dict[str, int] = {}
+    for event in yaml.parse(text, Loader=_BASE_LOADER):
+        tag = getattr(event, "tag", None)
+        if tag not in _ALLOWED_TAGS:
+            raise _syntax_error(
+                source,
+                f"YAML tag {tag!r} at {_where(event.start_mark)}: such tags are not allowed "
+                "in a network file (they could run code); remove the tag",
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            value = event.value
+            plain_int = event.implicit[0] or tag == _INT_TAG
+            if plain_int and len(value) > limits.MAX_INT_DIGITS and _INT_TEXT.fullmatch(value):
+                digits = sum(c.isdigit() for c in value)
+                raise limits.integer_error(source, _where(event.start_mark), digits)
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            expanded += 1
+            starts.append((event.anchor, expanded))
+            if len(starts) > limits.MAX_DEPTH:
+                raise limits.depth_error(source)
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, begin = starts.pop()
+            if anchor:
+                sizes[anchor] = expanded - begin + 1
+        if expanded > limits.MAX_NODES:
+            raise limits.nodes_error(source)
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        where = _where(exc.problem_mark)
+        return (
             f"YAML syntax error at {where}: {exc.problem}"
             + (f" ({exc.context})" if exc.context else "")
-            + "; check the indentation (spaces, not tabs) and quotes",
-        ) from None
+            + "; check the indentation (spaces, not tabs) and quotes"
+        )
+    return f"YAML syntax error: {exc}"
+
+
+def _read_text(path: Path) -> str:
+    limits.check_file_size(path, limits.MAX_TEXT_BYTES)
+    return path.read_text(encoding="utf-8-sig")
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file within lcasym's limits (InputError with line and column otherwise)."""
+    text = _read_text(path)
+    try:
+        check_yaml_events(text, path.name)
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        raise _syntax_error(path.name, f"YAML syntax error: {exc}") from None
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):
+            raise limits.depth_error(path.name) from None  # libyaml's own bound (1,000)
+        raise _syntax_error(path.name, _yaml_message(exc)) from None
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -68,8 +143,9 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_json(path: Path) -> Any:
-    """Parse a JSON file (raises InputError with line and column on a syntax error)."""
-    text = path.read_text(encoding="utf-8-sig")
+    """Parse a JSON file within lcasym's limits (InputError with line and column otherwise)."""
+    text = _read_text(path)
+    limits.check_json_text(text, path.name)
     try:
         return json.loads(text, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as exc:
@@ -78,7 +154,7 @@ def read_json(path: Path) -> Any:
             f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}; check "
             "commas, brackets and double quotes",
         ) from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise _syntax_error(path.name, str(exc)) from None
 
 

@@ -35,10 +35,12 @@ def activity_refs(network: SymbiosisNetwork) -> Iterator[tuple[P, ActivityRef]]:
             yield ("exchanges", i, "transport", j, "activity"), t.activity
         for j, e in enumerate(x.extra_inputs):
             yield ("exchanges", i, "extra_inputs", j, "activity"), e.activity
+        if x.forgone_output is not None and x.forgone_output.activity is not None:
+            yield ("exchanges", i, "forgone_output", "activity"), x.forgone_output.activity
     for i, c in enumerate(network.custom_activities):
-        for j, e in enumerate(c.exchanges):
-            if e.activity is not None:
-                yield ("custom_activities", i, "exchanges", j, "activity"), e.activity
+        for j, ce in enumerate(c.exchanges):
+            if ce.activity is not None:
+                yield ("custom_activities", i, "exchanges", j, "activity"), ce.activity
 
 
 def unit_or_none(text: str | None) -> Unit | None:
@@ -86,7 +88,8 @@ def background_databases(ctx: Context) -> Iterator[Problem]:
         if db not in ctx.index.databases and db != custom_db:
             first.setdefault(db, path)
     for db, path in first.items():
-        have = ", ".join(map(repr, ctx.index.databases)) or "none"
+        known = ctx.index.project_databases or tuple(ctx.index.databases)
+        have = ", ".join(map(repr, known)) or "none"
         yield ctx.problem(
             f"database {db!r} is not available (available: {have}): install it "
             "in the Brightway project ('lcasym setup' installs lcasym-open) or "
@@ -130,9 +133,10 @@ def _convertible(
     ctx: Context, ref: ActivityRef, units: list[str | None], path: P, what: str
 ) -> Iterator[Problem]:
     info = ctx.activity(ref)
-    parsed = [unit_or_none(u) for u in units if u]
+    maybe = [unit_or_none(u) for u in units if u]
     target = unit_or_none(info.unit) if info else None
-    if info is None or target is None or any(u is None for u in parsed):
+    parsed = [u for u in maybe if u is not None]
+    if info is None or target is None or len(parsed) != len(maybe):
         return  # unknown activity or unit: reported by other rules
     combined = parsed[0]
     for extra in parsed[1:]:
@@ -194,12 +198,93 @@ def activity_units(ctx: Context) -> Iterator[Problem]:
                 "the activity",
             )
     for i, c in enumerate(ctx.network.custom_activities):
-        for j, e in enumerate(c.exchanges):
-            if e.activity is not None and e.unit:
+        for j, ce in enumerate(c.exchanges):
+            if ce.activity is not None and ce.unit:
                 yield from _convertible(
                     ctx,
-                    e.activity,
-                    [e.unit],
+                    ce.activity,
+                    [ce.unit],
                     ("custom_activities", i, "exchanges", j, "unit"),
                     "the activity",
+                )
+
+
+# --- biosphere mix-ups (hardening) ---------------------------------------------------------
+
+#: Brightway node types of elementary flows (biosphere), not activities.
+BIOSPHERE_KINDS = frozenset(
+    {"emission", "natural resource", "inventory indicator", "economic", "social"}
+)
+
+
+def _is_biosphere_database(ctx: Context, database: str) -> bool:
+    nodes = ctx.index.activities(database) if ctx.index is not None else []
+    return bool(nodes) and all(a.kind in BIOSPHERE_KINDS for a in nodes)
+
+
+def biosphere_as_activity(ctx: Context) -> Iterator[Problem]:
+    """Error: the background, or an activity reference, is a biosphere database or flow.
+
+    Elementary flows (biosphere3) are emissions and resources, not activities a firm can
+    buy: a network naming them as its background or as a displaced/treatment/transport
+    activity would fail in the calculation.
+    """
+    if ctx.index is None:
+        return
+    if _is_biosphere_database(ctx, ctx.default_db):
+        yield ctx.problem(
+            f"{ctx.default_db!r} holds elementary flows (emissions, resources), not "
+            "activities: name a database of activities as background (e.g. 'lcasym-open' "
+            "or your ecoinvent); biosphere flows belong in custom_activities exchanges "
+            "('flow')",
+            ("network", "background", "database"),
+        )
+        return
+    for path, ref in activity_refs(ctx.network):
+        try:
+            info = ctx.index.resolve(ref, default_database=ctx.default_db)
+        except BackgroundError:
+            continue  # reported by unknown_activities
+        if info.kind in BIOSPHERE_KINDS:
+            yield ctx.problem(
+                f"{info.label()} is an elementary flow ({info.kind}), not an activity: refer "
+                "to an activity, or put the flow in a custom activity's exchanges ('flow')",
+                path,
+            )
+
+
+def custom_flows(ctx: Context) -> Iterator[Problem]:
+    """Error: a custom activity emits a biosphere flow that does not exist."""
+    if ctx.index is None:
+        return
+    for i, c in enumerate(ctx.network.custom_activities):
+        for j, e in enumerate(c.exchanges):
+            flow = e.flow
+            if flow is None:
+                continue
+            path: P = ("custom_activities", i, "exchanges", j, "flow")
+            if flow.database not in ctx.index.databases:
+                known = ctx.index.project_databases
+                if not known or flow.database in known:
+                    continue  # no project to check against (shipped files only), or not indexed
+                yield ctx.problem(
+                    f"biosphere database {flow.database!r} is not available (available: "
+                    f"{', '.join(map(repr, known))}): run 'lcasym setup' "
+                    "(it installs biosphere3) or correct the database name",
+                    (*path, "database"),
+                )
+            elif flow.code and ctx.index.get(flow.database, flow.code) is None:
+                yield ctx.problem(
+                    f"no biosphere flow with code {flow.code!r} in {flow.database!r}: copy "
+                    "the flow's code from the database, or give its name and categories",
+                    (*path, "code"),
+                )
+            elif not flow.code and not any(
+                a.name.casefold() == str(flow.name).casefold()
+                for a in ctx.index.activities(flow.database)
+            ):
+                yield ctx.problem(
+                    f"no biosphere flow named {flow.name!r} in {flow.database!r}: check the "
+                    "name (as in the database, e.g. 'Carbon dioxide, fossil'), or give its code",
+                    (*path, "name"),
                 )

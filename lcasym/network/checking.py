@@ -50,6 +50,7 @@ def background_databases(network: SymbiosisNetwork) -> list[str]:
     custom = naming.custom_database(network.network.id)
     names = {network.network.background.database}
     names |= {r.database for _, r in activity_refs(network) if r.database}
+    names |= {x.flow.database for c in network.custom_activities for x in c.exchanges if x.flow}
     return sorted(names - {custom})
 
 

@@ -11,8 +11,9 @@ and their severities are listed in ``docs/network_format.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -25,9 +26,18 @@ from lcasym.network.background_rules import (
     activity_units,
     background_databases,
     background_version,
+    biosphere_as_activity,
+    custom_flows,
     custom_id_clashes,
     unit_or_none,
     unknown_activities,
+)
+from lcasym.network.data_rules import (
+    forgone_defaults,
+    forgone_ratio_bound,
+    forgone_replacement,
+    placeholder_displaced,
+    vintages,
 )
 from lcasym.network.model import ActivityRef, SymbiosisNetwork
 from lcasym.units import UnitError, parse_unit, ureg
@@ -73,11 +83,12 @@ class Context:
 def duplicate_ids(ctx: Context) -> Iterator[Problem]:
     """Error: two facilities, exchanges or custom activities with the same id."""
     net = ctx.network
-    for name, records in (
+    groups: tuple[tuple[str, Sequence[Any]], ...] = (
         ("facilities", net.facilities),
         ("exchanges", net.exchanges),
         ("custom_activities", net.custom_activities),
-    ):
+    )
+    for name, records in groups:
         first: dict[str, int] = {}
         for i, rec in enumerate(records):
             if rec.id in first:
@@ -187,8 +198,8 @@ def _unit_fields(net: SymbiosisNetwork) -> Iterator[tuple[P, str | None]]:
             yield ("exchanges", i, "extra_inputs", j, "unit"), e.unit
     for i, c in enumerate(net.custom_activities):
         yield ("custom_activities", i, "unit"), c.unit
-        for j, e in enumerate(c.exchanges):
-            yield ("custom_activities", i, "exchanges", j, "unit"), e.unit
+        for j, ce in enumerate(c.exchanges):
+            yield ("custom_activities", i, "exchanges", j, "unit"), ce.unit
 
 
 def unknown_units(ctx: Context) -> Iterator[Problem]:
@@ -344,14 +355,21 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     generation_balance,
     ratio_ranges,
     custom_references,
+    forgone_defaults,
+    forgone_ratio_bound,
 )
 #: Rules that run only when a background index is given (lcasym.network.background_rules).
 BACKGROUND_RULES: tuple[Rule, ...] = (
     background_version,
     background_databases,
+    biosphere_as_activity,
     unknown_activities,
     custom_id_clashes,
     activity_units,
+    forgone_replacement,
+    vintages,
+    placeholder_displaced,
+    custom_flows,
 )
 
 

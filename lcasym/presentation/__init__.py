@@ -1,4 +1,5 @@
 """Presentation shared by the Streamlit app and the PDF report (no Streamlit, no Brightway).
 
 - :mod:`~lcasym.presentation.formatting`: numbers rounded and labelled for people.
+- :mod:`~lcasym.presentation.markdown`: user text shown literally inside Markdown.
 """

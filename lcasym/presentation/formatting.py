@@ -79,3 +79,89 @@ def method_name(label: str) -> str:
     if indicator:
         head += f" – {indicator}"
     return f"{head} ({family})" if family else head
+
+
+# --- rounding to what the uncertainty supports ------------------------------------------------
+
+
+def rounding_step(value: Any, low: Any = None, high: Any = None, *, digits: int = 3) -> float:
+    """The step a value is rounded to: set by its P5–P95 interval when there is one.
+
+    With an interval of width ``w = high − low > 0`` the step is ``10^(floor(log10 w) − 1)``:
+    the width keeps two significant figures, the value is rounded to the same decimal place
+    (ISO/IEC Guide 98-3 (GUM) §7.2.6: the uncertainty to at most two significant digits, the
+    value to match). The step never makes a non-zero value lose its first significant digit
+    (it is at most ``10^floor(log10 |value|)``). Without an interval (or a zero width) the
+    value keeps ``digits`` significant figures: ``10^(floor(log10 |value|) − digits + 1)``.
+    Returns 0 for a missing or zero value without an interval (nothing to round).
+    """
+    if _is_missing(value):
+        return 0.0
+    v = abs(float(value))
+    own = 10.0 ** (math.floor(math.log10(v)) - digits + 1) if v > 0 else 0.0
+    if _is_missing(low) or _is_missing(high) or float(high) <= float(low):
+        return own
+    width_step = 10.0 ** (math.floor(math.log10(float(high) - float(low))) - 1)
+    if v > 0:
+        width_step = min(width_step, 10.0 ** math.floor(math.log10(v)))
+    return width_step
+
+
+def round_to_step(value: float, step: float) -> float:
+    """``value`` rounded to a multiple of ``step`` (half away from zero); ``step`` 0: as is."""
+    if step <= 0 or not math.isfinite(value):
+        return value
+    q = abs(value) / step
+    rounded = math.floor(q + 0.5) * step
+    # Remove binary noise (0.30000000000000004) by rounding to the step's decimals.
+    rounded = round(rounded, max(0, -math.floor(math.log10(step))))
+    return math.copysign(rounded, value) if rounded else 0.0
+
+
+def format_stepped(value: Any, step: float) -> str:
+    """``value`` rounded to ``step`` with thousands separators and the step's decimals.
+
+    ``format_stepped(92528.49, 1000) -> "93,000"``, ``format_stepped(0.01234, 0.001) ->
+    "0.012"``; None/NaN -> ``"–"``.
+    """
+    if _is_missing(value):
+        return "–"
+    v = float(value)
+    if step <= 0:
+        return format_number(v)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    v = round_to_step(v, step)
+    if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-4):
+        sig = max(1, math.floor(math.log10(abs(v))) - math.floor(math.log10(step)) + 1)
+        return f"{v:.{sig - 1}e}"
+    return f"{v:,.{decimals}f}"
+
+
+def format_supported(
+    value: Any, low: Any = None, high: Any = None, *, digits: int = 3
+) -> tuple[str, str | None, str | None]:
+    """``value`` and its P5/P95 as text, rounded to what the uncertainty supports.
+
+    Returns ``(value, low, high)``; ``low`` and ``high`` are None without an interval.
+    ``format_supported(92528.5, 69957.3, 109117.9) -> ("93,000", "70,000", "109,000")``
+    (width 39,160: step 1,000); ``format_supported(92528.5) -> ("92,500", None, None)``.
+    """
+    step = rounding_step(value, low, high, digits=digits)
+    has_interval = not (_is_missing(low) or _is_missing(high))
+    if not has_interval:
+        return format_stepped(value, step), None, None
+    return format_stepped(value, step), format_stepped(low, step), format_stepped(high, step)
+
+
+def format_percent(value: Any) -> str:
+    """A share in percent: 3 significant figures from 10 % up, else 2; NaN -> "–".
+
+    ``46.72 -> "46.7 %"``, ``100.0 -> "100 %"``, ``0.0345 -> "0.035 %"``.
+    """
+    if _is_missing(value):
+        return "–"
+    v = float(value)
+    if v == 0:
+        return "0 %"
+    digits = 3 if abs(v) >= 10 else 2
+    return f"{format_stepped(v, 10.0 ** (math.floor(math.log10(abs(v))) - digits + 1))} %"

@@ -13,23 +13,27 @@ Rules
     The same, for exchanges flagged ``hazardous``.
 ``waste_generated`` (t), ``waste_diversion_rate`` (%)
     Σ of the mass by-products suppliers declare (``generates``), and waste diverted from
-    those suppliers ÷ that sum · 100 (only when declared).
+    those suppliers ÷ that sum · 100 (only when declared). A declared flow that only
+    planned exchanges take is left out of both (planned exchanges never enter
+    reporting-year ratios).
 ``virgin_materials_avoided`` (t)
     Displaced quantity ``amount · ratio · DF`` of material and waste exchanges, when it is
-    a mass and the displaced product is not a fossil fuel (those count below, once).
+    a mass and the displaced activity does not declare itself a fossil fuel (those count
+    below, once).
 ``freshwater_withdrawal_avoided`` (m3), ``groundwater_withdrawal_avoided`` (m3)
-    Displaced quantity of water exchanges, as a volume; the groundwater row is the part of
-    the exchanges flagged ``groundwater`` (a subset, not an addition).
+    Displaced quantity of water exchanges as a volume; a mass of water counts at
+    1,000 kg per m3 (ecoinvent's water activities are in kg). The groundwater row is the part
+    of the exchanges flagged ``groundwater`` (a subset, not an addition).
 ``energy_recovered`` (MWh)
-    Energy exchanges: the quantity exchanged if it is an energy, else the displaced
-    quantity if that is an energy.
-``fossil_fuel_avoided_energy`` (MJ), ``fossil_fuel_avoided_mass`` (t)
-    Displaced quantity when the displaced activity is a fossil fuel or heat from one: its
-    name, reference product or code contains a word of :data:`FOSSIL_WORDS` and none of
-    :data:`NON_FOSSIL_WORDS`. Energy displaced (e.g. heat from a gas boiler) is counted as
-    the useful energy displaced, in MJ (the fuel burnt for it is larger by the boiler's
-    efficiency, which the network does not give); masses in t. Electricity is not counted
-    (grid mixes are not fuels; the LCIA energy indicators cover it).
+    Energy exchanges: ``amount ×`` the energy of one unit, from the unit itself (MWh, GJ),
+    the declared ``energy_content`` or the ``steam`` conditions (IAPWS-IF97 enthalpy, see
+    :mod:`lcasym.network.energy`); else the displaced quantity if it is an energy.
+``fossil_fuel_avoided_energy`` (MJ, net calorific value), ``fossil_fuel_avoided_mass`` (t)
+    From the displaced activity's declared properties, never from names:
+    ``fossil_fuel_mj`` (MJ of fossil fuel per unit of its product, e.g. 1/0.9 for heat from
+    a 90 % gas boiler) gives the energy ``displaced quantity × fossil_fuel_mj``, and
+    ``fuel_lhv_mj_per_kg`` the mass ``energy / LHV``. Activities without these properties
+    (a user's own database) are not counted; the row lists the exchanges it counts.
 ``exchanges``, ``exchanges_planned``, ``partners``, ``facilities`` (count)
     Operating exchanges, planned ones (kept out of every other figure), facilities that
     take part in an operating exchange, and all facilities.
@@ -48,24 +52,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from lcasym.network.model import Exchange, ExchangeKind, SymbiosisNetwork
+from lcasym.network.energy import energy_per_unit
+from lcasym.network.model import Exchange, ExchangeKind, Status, SymbiosisNetwork
 from lcasym.units import parse_unit, ureg
+
+#: Density of water used to count a mass of water as a volume, kg per m3.
+WATER_DENSITY = 1000.0
 
 NETWORK = "network"
 COLUMNS = ["indicator", "entity", "unit", "value", "exchanges", "description"]
-
-FOSSIL_WORDS: tuple[str, ...] = (
-    "natural gas", "fuel oil", "heating oil", "gas oil", "diesel", "petrol", "gasoline",
-    "kerosene", "coal", "lignite", "petroleum", "liquefied petroleum gas", "lpg", "naphtha",
-    "crude oil", "oil boiler", "oil furnace", "fossil",
-)  # fmt: skip
-NON_FOSSIL_WORDS: tuple[str, ...] = (
-    "biogas", "biomethane", "biomass", "wood", "charcoal", "bio-", "biodiesel", "renewable",
-    "electricity",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,12 +106,6 @@ def displaced_quantity(ex: Exchange):
     return _quantity(ex.amount * d.ratio * d.displacement_factor, ex.unit, d.ratio_unit)
 
 
-def is_fossil(text: str) -> bool:
-    """Whether an activity description names a fossil fuel or fossil heat (see module docs)."""
-    low = text.lower().replace("_", " ")
-    return any(w in low for w in FOSSIL_WORDS) and not any(w in low for w in NON_FOSSIL_WORDS)
-
-
 def _sum_rows(name: str, unit: str, items: Iterable[tuple[str, float | None]], desc: str):
     picked = [(i, v) for i, v in items if v is not None]
     if not picked:
@@ -124,8 +117,64 @@ def _mass(q) -> float | None:
     return None if q is None else _as(q, "t")
 
 
+def _water_volume(q) -> float | None:
+    """A volume of water in m3 (a mass counts at :data:`WATER_DENSITY`)."""
+    if q is None:
+        return None
+    volume = _as(q, "m3")
+    if volume is None and (mass := _as(q, "kg")) is not None:
+        volume = mass / WATER_DENSITY
+    return volume
+
+
+def _fossil(ex: Exchange, info: Any) -> tuple[float | None, float | None]:
+    """(fossil MJ, tonnes) an exchange displaces, from the activity's declared properties."""
+    mj_per_unit = info.prop("fossil_fuel_mj") if info is not None else None
+    q = displaced_quantity(ex)
+    if mj_per_unit is None or q is None:
+        return None, None
+    amount = _as(q, info.unit)
+    if amount is None:
+        return None, None
+    energy = amount * mj_per_unit
+    lhv = info.prop("fuel_lhv_mj_per_kg")
+    return energy, (energy / lhv / 1000.0 if lhv else None)
+
+
+def _generation_rows(network: SymbiosisNetwork, exchanges: list[Exchange], diverted) -> list[Row]:
+    """Declared generation and the diversion rate, leaving out planned-only flows."""
+    key = lambda f, flow: (f, flow.strip().casefold())  # noqa: E731
+    operating = {key(e.supplier, e.flow) for e in exchanges}
+    planned_only = {
+        key(e.supplier, e.flow) for e in network.exchanges if e.status == Status.planned
+    } - operating
+    generated = [
+        (f.id, _as(_quantity(g.amount, g.unit), "t"))
+        for f in network.facilities
+        for g in f.generates
+        if key(f.id, g.flow) not in planned_only
+    ]
+    gen_total = sum(v for _, v in generated if v is not None)
+    if gen_total <= 0:
+        return []
+    suppliers = {i for i, v in generated if v is not None}
+    from_declared = [
+        (i, v)
+        for (i, v), e in zip(diverted, exchanges, strict=True)
+        if v is not None and e.supplier in suppliers
+    ]
+    note = " (flows only planned exchanges take are left out)" if planned_only else ""
+    return [
+        Row("waste_generated", NETWORK, "t", gen_total, (),
+            "By-products and waste the facilities declare they generate" + note),
+        Row("waste_diversion_rate", NETWORK, "%",
+            100 * sum(v for _, v in from_declared) / gen_total, tuple(i for i, _ in from_declared),
+            "Waste diverted ÷ waste generated (suppliers declaring generation)" + note),
+    ]  # fmt: skip
+
+
 def material_rows(
-    exchanges: list[Exchange], network: SymbiosisNetwork, displaced_text: Mapping[str, str]
+    exchanges: list[Exchange], network: SymbiosisNetwork, displaced: Mapping[str, Any]
 ) -> list[Row]:
     """Waste, hazardous waste, virgin materials, fossil fuels, water and energy rows."""
     rows: list[Row] = []
@@ -142,69 +191,34 @@ def material_rows(
         [(i, v) for (i, v), e in zip(diverted, exchanges, strict=True) if e.hazardous],
         "Hazardous waste diverted from disposal",
     )
-    generators = {f.id: f for f in network.facilities if f.generates}
-    generated = [
-        (f.id, _as(_quantity(g.amount, g.unit), "t"))
-        for f in generators.values()
-        for g in f.generates
-    ]
-    gen_total = sum(v for _, v in generated if v is not None)
-    if gen_total > 0:
-        rows.append(
-            Row(
-                "waste_generated",
-                NETWORK,
-                "t",
-                gen_total,
-                (),
-                "By-products and waste the facilities declare they generate",
-            )
-        )
-        from_declared = [
-            (i, v)
-            for (i, v), e in zip(diverted, exchanges, strict=True)
-            if v is not None and e.supplier in generators
-        ]
-        rows += [
-            Row(
-                "waste_diversion_rate",
-                NETWORK,
-                "%",
-                100 * sum(v for _, v in from_declared) / gen_total,
-                tuple(i for i, _ in from_declared),
-                "Waste diverted ÷ waste generated (suppliers declaring generation)",
-            )
-        ]
-    fossil = {
-        e.id
-        for e in exchanges
-        if e.displaces is not None
-        and is_fossil(displaced_text.get(e.id, e.displaces.activity.label()))
-    }
+    rows += _generation_rows(network, exchanges, diverted)
+    fossil = {e.id: _fossil(e, displaced.get(e.id)) for e in exchanges if e.displaces}
     solid = [e for e in exchanges if e.kind in (ExchangeKind.material, ExchangeKind.waste)]
     rows += _sum_rows(
         "virgin_materials_avoided",
         "t",
-        [(e.id, _mass(displaced_quantity(e))) for e in solid if e.id not in fossil],
+        [
+            (e.id, _mass(displaced_quantity(e)))
+            for e in solid
+            if fossil.get(e.id, (None,))[0] is None
+        ],
         "Virgin (primary) materials no longer bought by the receivers",
     )
-    fossil_ex = [e for e in exchanges if e.id in fossil]
     rows += _sum_rows(
         "fossil_fuel_avoided_energy",
         "MJ",
-        [(e.id, _as(displaced_quantity(e), "MJ")) for e in fossil_ex],
-        "Fossil fuel or fossil heat displaced (useful energy)",
+        [(i, mj) for i, (mj, _) in fossil.items()],
+        "Fossil fuel no longer burnt (net calorific value), from the displaced activity's "
+        "declared fuel input",
     )
     rows += _sum_rows(
         "fossil_fuel_avoided_mass",
         "t",
-        [(e.id, _mass(displaced_quantity(e))) for e in fossil_ex],
-        "Fossil fuel displaced (mass)",
+        [(i, t) for i, (_, t) in fossil.items()],
+        "Fossil fuel no longer burnt (mass), from the declared fuel input and heating value",
     )
     water = [e for e in exchanges if e.kind == ExchangeKind.water]
-    volumes = [
-        (e.id, _as(q, "m3") if (q := displaced_quantity(e)) is not None else None) for e in water
-    ]
+    volumes = [(e.id, _water_volume(displaced_quantity(e))) for e in water]
     rows += _sum_rows(
         "freshwater_withdrawal_avoided",
         "m3",
@@ -220,12 +234,16 @@ def material_rows(
     energy = []
     for e in exchanges:
         if e.kind == ExchangeKind.energy:
-            value = _as(_quantity(e.amount, e.unit), "MWh")
+            per = energy_per_unit(e)
+            value = e.amount * per.to("MWh").magnitude if per is not None else None
             if value is None and (q := displaced_quantity(e)) is not None:
                 value = _as(q, "MWh")
             energy.append((e.id, value))
     rows += _sum_rows(
-        "energy_recovered", "MWh", energy, "Energy recovered and delivered through symbiosis"
+        "energy_recovered",
+        "MWh",
+        energy,
+        "Energy recovered and delivered through symbiosis (steam at its IAPWS-IF97 enthalpy)",
     )
     return rows
 
@@ -266,7 +284,9 @@ def count_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> list[Row
 
 def input_share_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> list[Row]:
     """Share of mass inputs sourced through symbiosis, per declaring facility and network."""
-    rows, tot_rec, tot_all, used = [], 0.0, 0.0, []
+    rows: list[Row] = []
+    tot_rec, tot_all = 0.0, 0.0
+    used: list[str] = []
     for f in network.facilities:
         declared = [_as(_quantity(i.amount, i.unit), "t") for i in f.inventory]
         declared_mass = sum(v for v in declared if v is not None)
@@ -275,9 +295,9 @@ def input_share_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> li
         received = [
             (e.id, _as(_quantity(e.amount, e.unit), "t")) for e in exchanges if e.receiver == f.id
         ]
-        received = [(i, v) for i, v in received if v is not None]
-        mass = sum(v for _, v in received)
-        ids = tuple(i for i, _ in received)
+        known = [(i, v) for i, v in received if v is not None]
+        mass = sum(v for _, v in known)
+        ids = tuple(i for i, _ in known)
         rows.append(
             Row(
                 "symbiotic_input_share",
@@ -351,7 +371,7 @@ def cost_rows(network: SymbiosisNetwork, exchanges: list[Exchange]) -> list[Row]
 
 
 def compute_indicators(
-    network: SymbiosisNetwork, *, displaced_text: Mapping[str, str] | None = None
+    network: SymbiosisNetwork, *, displaced: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """All programme indicators of ``network`` as a tidy table.
 
@@ -359,10 +379,10 @@ def compute_indicators(
     ----------
     network
         The validated network; only operating exchanges count.
-    displaced_text
-        Optional description of each exchange's displaced activity (name and reference
-        product from the background), by exchange id, used to recognise fossil fuels;
-        default: the activity reference as written in the network.
+    displaced
+        The background activity each exchange displaces
+        (:class:`lcasym.background.resolve.ActivityInfo`, by exchange id): its declared
+        properties give the fossil fuel avoided. Without it no fossil-fuel row is computed.
 
     Returns
     -------
@@ -371,9 +391,8 @@ def compute_indicators(
         ``"network"`` or a facility id; ``exchanges`` the comma-separated exchange ids.
     """
     exchanges = network.operating_exchanges()
-    text = dict(displaced_text or {})
     rows = (
-        material_rows(exchanges, network, text)
+        material_rows(exchanges, network, dict(displaced or {}))
         + count_rows(network, exchanges)
         + input_share_rows(network, exchanges)
         + cost_rows(network, exchanges)

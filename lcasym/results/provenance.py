@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lcasym import __version__
@@ -23,8 +24,6 @@ def provenance_of(
 
     import bw2data as bd
 
-    from lcasym.inventory.naming import scenario_database
-
     def version(dist: str) -> str | None:
         try:
             return metadata.version(dist)
@@ -33,7 +32,8 @@ def provenance_of(
 
     bg = plan.background_database
     bg_meta = bd.databases.get(bg, {}) if bg in bd.databases else {}
-    build = bd.databases.get(scenario_database(plan.network_id, "baseline"), {})
+    baseline = plan.database("baseline")
+    build = bd.databases.get(baseline, {}) if baseline in bd.databases else {}
     return {
         "lcasym_version": __version__,
         "bw2data_version": version("bw2data"),
@@ -51,5 +51,18 @@ def provenance_of(
         "reporting_year": network.network.reporting_year,
         "currency": network.network.currency,
         "foreground_build_hash": build.get("lcasym_build"),
+        "foreground_databases": list(plan.databases),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+
+
+def input_provenance(path: str | Path) -> dict[str, Any]:
+    """``input_file`` (absolute path) and ``input_sha256`` of a network file."""
+    import hashlib
+
+    path = Path(path).resolve()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"input_file": str(path), "input_sha256": digest.hexdigest()}

@@ -179,6 +179,20 @@ class SymbiosisResult:
             return pd.DataFrame(columns=LONG_COLUMNS)
         return pd.concat(parts, ignore_index=True)[LONG_COLUMNS]
 
+    # --- the report ------------------------------------------------------------------------
+
+    def report(self, path: str | Path, *, network: Any = None, **options: Any) -> Any:
+        """Write the auditor-ready report (PDF/A-3b, or ``.html``) and its ESRS/GRI datapoints.
+
+        ``network`` is the network file (or model) the result came from; by default the
+        ``input_file`` of the provenance, checked against its SHA-256. ``options`` are those
+        of :class:`lcasym.report.ReportOptions` (``logo``, ``colours``, ``template_dir``,
+        ``html``, ``datapoints``, ``title``). Returns :class:`lcasym.report.ReportFiles`.
+        """
+        from lcasym.report import ReportOptions, write_report
+
+        return write_report(self, path, network=network, options=ReportOptions(**options))
+
     # --- JSON and files ------------------------------------------------------------------
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -223,7 +237,11 @@ class SymbiosisResult:
         return path
 
     def _write_xlsx(self, target: Path) -> None:
-        with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+        from lcasym.io.xlsx_text import XLSXWRITER_OPTIONS  # user text stays text
+
+        with pd.ExcelWriter(
+            target, engine="xlsxwriter", engine_kwargs={"options": XLSXWRITER_OPTIONS}
+        ) as writer:
             prov = pd.DataFrame(
                 [(k, json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
                  for k, v in self.provenance.items()],

@@ -14,7 +14,11 @@ source); a user file with the same layout can replace it. Each row gives, for it
 - inventory / programme rows: ``contribution`` = the indicator (no scenario values).
 
 Wording: "contributes to target X.Y" (positive), "adds pressure on target X.Y" (negative),
-never "achieves".
+never "achieves". A row whose LCIA category the background does not cover (the totals'
+``coverage`` column says ``not covered``) has no value and says so. A target is never both
+"contributes to" and "not assessed": when another row of the same target has a value, a row
+without one says only that its own indicator is not available. Recovered heat is never a
+renewable-energy (7.2) claim; the mapping links it to energy efficiency (7.3).
 """
 
 from __future__ import annotations
@@ -122,7 +126,7 @@ def total_value_added(value_added: Mapping[str, float | None]) -> float | None:
     values = list(value_added.values())
     if not values or any(v is None for v in values):
         return None
-    return float(sum(values))
+    return float(sum(v for v in values if v is not None))
 
 
 def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
@@ -131,6 +135,9 @@ def _lcia_row(row, totals, va, currency) -> dict[str, Any]:
     if label is None:
         return {**out, "status": "not calculated: method not in the results"}
     hit = totals[totals["method"] == label].iloc[0]
+    if str(hit.get("coverage", "")) == "not covered":
+        return {**out, "indicator": label, "status": "not covered: the background data do not "
+                "cover this category"}  # fmt: skip
     base, sym, unit = float(hit["reference"]), float(hit["with_exchanges"]), str(hit["unit"])
     out.update(indicator=label, unit=unit, status="ok")
     ratio = row.get("ratio")
@@ -223,4 +230,16 @@ def sdg_table(
             )
         base["statement"] = statement(str(row["target"]), base["contribution"])
         rows.append(base)
+    _one_voice_per_target(rows)
+    if any(int(r["goal"]) == 7 and str(r["target"]) == "7.2" and r["indicator"] ==
+           "energy_recovered" for r in rows):  # fmt: skip
+        raise DataFileError("recovered energy cannot be linked to target 7.2 (renewable share)")
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _one_voice_per_target(rows: list[dict[str, Any]]) -> None:
+    """Rows without a value say "indicator not available" when the target has a value."""
+    valued = {r["target"] for r in rows if math.isfinite(r["contribution"])}
+    for r in rows:
+        if not math.isfinite(r["contribution"]) and r["target"] in valued:
+            r["statement"] = f"indicator not available ({r['status']})"

@@ -217,13 +217,13 @@ def score_tables(
     exchanges = pd.DataFrame(rows, columns=TABLE_COLUMNS["exchanges"])
     own = {f: i for i, f in enumerate(scores.facility_ids)}
     rows = []
-    for f in network.facilities:
-        i = shares.facility_ids.index(f.id) if split else None
+    for facility in network.facilities:
+        i = shares.facility_ids.index(facility.id) if split else 0
         for m, label in enumerate(labels):
-            o = float(scores.own[0, own[f.id], m]) if f.id in own else 0.0
+            o = float(scores.own[0, own[facility.id], m]) if facility.id in own else 0.0
             credit = float(shares.credits[0, i, m]) if split else math.nan
             rows.append({
-                "facility": f.id, "name": f.name, "method": label, "unit": units[m],
+                "facility": facility.id, "name": facility.name, "method": label, "unit": units[m],
                 "credit": credit, "rule": rule, "own_inventory": o,
             })  # fmt: skip
     if not split:

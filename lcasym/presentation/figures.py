@@ -1,0 +1,455 @@
+"""The charts of a symbiosis result, as vector graphics, for the app and the PDF report alike.
+
+Every function takes result tables (``exchanges``, ``facilities``, ``uncertainty``,
+``sensitivity``... as in ``docs/results.md``) and returns either an Altair chart (a
+Vega-Lite spec the app can show as it is) or SVG text (what the report prints). SVG comes
+from :func:`chart_svg` (Vega-Lite rendered offline by vl-convert, no data URL allowed) or,
+for the flow diagram that Vega-Lite cannot draw, from SVG written here directly.
+
+Values are shown in the method's display unit (kg CO2-eq as t CO2-eq, see
+:func:`lcasym.presentation.formatting.display_scale`); every chart says its unit. User
+text (facility names, flows) is escaped in the SVG written here and is data, never markup,
+in the Vega-Lite specs.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from lcasym.presentation.formatting import _is_missing, display_scale, format_supported
+
+#: Colours shared by the app and the report (benefit, burden, total, neutral).
+BENEFIT, BURDEN, TOTAL, NEUTRAL = "#3f7e44", "#c5192d", "#19486a", "#9aa3ab"
+#: Fonts of the charts (DejaVu Sans is what the report embeds; the others are fall-backs).
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+#: Width of a chart in CSS pixels (the A4 text block is about 640 px wide).
+WIDTH = 560
+
+_CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "axis": {"labelFontSize": 10, "titleFontSize": 10, "labelLimit": 260, "grid": True},
+    "legend": {"labelFontSize": 10, "titleFontSize": 10},
+    "view": {"stroke": None},
+    "background": "white",
+}
+
+
+def _one_method(frame: pd.DataFrame, method: str) -> pd.DataFrame:
+    return frame[frame["method"] == method].reset_index(drop=True)
+
+
+def _scale_of(frame: pd.DataFrame) -> tuple[float, str]:
+    unit = str(frame["unit"].iloc[0]) if not frame.empty else ""
+    return display_scale(unit)
+
+
+def _short(text: str, n: int = 42) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
+    """Render an Altair chart (or a Vega-Lite dict) to SVG offline.
+
+    vl-convert runs Vega in-process; ``allowed_base_urls=[]`` forbids every data URL, so
+    nothing is fetched.
+    """
+    import vl_convert as vlc
+
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
+    spec.setdefault("config", {})
+    for key, value in _CONFIG.items():
+        spec["config"].setdefault(key, value)
+    return str(vlc.vegalite_to_svg(spec, allowed_base_urls=[]))
+
+
+# --- waterfall of net benefit by exchange ----------------------------------------------------
+
+
+def waterfall_frame(
+    exchanges: pd.DataFrame,
+    method: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    top: int = 25,
+) -> pd.DataFrame:
+    """Bars of a waterfall: each exchange's net (largest |net| first), then the total.
+
+    Beyond ``top`` exchanges the rest are summed into one "other N exchanges" bar so the
+    chart stays readable and still ends exactly at the total. Columns ``label``, ``value``,
+    ``start``, ``end``, ``kind`` (benefit, burden, total), in the display unit.
+    """
+    ex = _one_method(exchanges, method)
+    scale, _ = _scale_of(ex)
+    ex = ex.assign(net=ex["net"].astype(float) * scale)
+    ex = ex.loc[ex["net"].abs().sort_values(ascending=False, kind="stable").index]
+    names = [(labels or {}).get(x, x) for x in ex["exchange"]]
+    values = list(ex["net"])
+    if len(values) > top:
+        rest = len(values) - top + 1
+        names = [*names[: top - 1], f"other {rest} exchanges"]
+        values = [*values[: top - 1], float(sum(values[top - 1 :]))]
+    rows, level = [], 0.0
+    for name, value in zip(names, values, strict=True):
+        rows.append(
+            {
+                "label": _short(name),
+                "value": value,
+                "start": level,
+                "end": level + value,
+                "kind": "benefit" if value >= 0 else "burden",
+            }
+        )
+        level += value
+    rows.append(
+        {"label": "network total", "value": level, "start": 0.0, "end": level, "kind": "total"}
+    )
+    return pd.DataFrame(rows)
+
+
+def waterfall_chart(
+    exchanges: pd.DataFrame,
+    method: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    top: int = 25,
+) -> alt.LayerChart:
+    """Waterfall of the net benefit of each exchange, ending at the network total."""
+    frame = waterfall_frame(exchanges, method, labels=labels, top=top)
+    _, unit = _scale_of(_one_method(exchanges, method))
+    frame["text"] = [format_supported(v)[0] for v in frame["value"]]
+    order = list(frame["label"])
+    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
+    bars = base.mark_bar(size=11).encode(
+        x=alt.X("start:Q", title=f"net benefit, {unit}/yr", axis=alt.Axis(format=",~s")),
+        x2="end:Q",
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=["benefit", "burden", "total"], range=[BENEFIT, BURDEN, TOTAL]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+    )
+    text = (
+        base.mark_text(align="left", dx=3, fontSize=9)
+        .encode(x=alt.X("tip:Q"), text="text:N")
+        .transform_calculate(tip="max(datum.start, datum.end)")
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
+    return (bars + text + zero).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
+
+
+# --- per-firm bars ---------------------------------------------------------------------------
+
+
+def facility_bars_chart(facilities: pd.DataFrame, method: str) -> alt.Chart:
+    """Each firm's credit under the result's rule (positive green, negative red)."""
+    fac = _one_method(facilities, method)
+    scale, unit = _scale_of(fac)
+    fac = fac.assign(credit=fac["credit"].astype(float) * scale)
+    fac["label"] = [_short(n) for n in fac["name"]]
+    fac["kind"] = ["benefit" if c >= 0 else "burden" for c in fac["credit"]]
+    rule = str(fac["rule"].iloc[0]) if not fac.empty else ""
+    return (
+        alt.Chart(fac)
+        .mark_bar(size=11)
+        .encode(
+            y=alt.Y("label:N", sort="-x", title=None),
+            x=alt.X(
+                "credit:Q",
+                title=f"credit under the {rule} rule, {unit}/yr",
+                axis=alt.Axis(format=",~s"),
+            ),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["benefit", "burden"], range=[BENEFIT, BURDEN]),
+                legend=None,
+            ),
+        )
+        .properties(width=WIDTH - 220, height=16 * max(len(fac), 1) + 10)
+    )
+
+
+# --- Monte Carlo distribution ----------------------------------------------------------------
+
+
+def distribution_chart(
+    uncertainty: pd.DataFrame,
+    method: str,
+    *,
+    samples: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    top: int = 12,
+) -> alt.LayerChart | None:
+    """The Monte Carlo distribution of the avoided total (and of the largest exchanges).
+
+    With raw draws (a ``samples`` table: ``draw, entity, quantity, method, value``) a
+    histogram of the network's avoided total with its P5 and P95; otherwise, from the
+    ``uncertainty`` table, one P5–P95 bar per entity with P50 (dot) and the deterministic
+    value (tick). None when there are no draws.
+    """
+    unc = _one_method(uncertainty, method)
+    if unc.empty:
+        return None
+    scale, unit = _scale_of(unc)
+    title = f"avoided, {unit}/yr"
+    if samples is not None and not samples.empty:
+        net = samples[(samples["method"] == method) & (samples["entity"] == "network")]
+        if not net.empty:
+            values = pd.DataFrame({"value": net["value"].astype(float) * scale})
+            head = unc[unc["entity"] == "network"].iloc[0]
+            marks = pd.DataFrame({"x": [float(head["P5"]) * scale, float(head["P95"]) * scale]})
+            hist = (
+                alt.Chart(values)
+                .mark_bar(color=TOTAL)
+                .encode(
+                    x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title=title),
+                    y=alt.Y("count()", title="draws"),
+                )
+            )
+            rules = alt.Chart(marks).mark_rule(color=BURDEN, strokeDash=[4, 3]).encode(x="x:Q")
+            return (hist + rules).properties(width=WIDTH - 80, height=180)
+    unc = unc[unc["quantity"].isin(["avoided", "net"])].copy()
+    unc["size"] = unc["P50"].abs()
+    network = unc[unc["entity"] == "network"]
+    rest = unc[unc["entity"] != "network"].sort_values("size", ascending=False).head(top)
+    frame = pd.concat([network, rest], ignore_index=True)
+    names = {"network": "network total"} | dict(labels or {})
+    frame["label"] = [_short(names.get(e, e)) for e in frame["entity"]]
+    for col in ("P5", "P50", "P95", "deterministic"):
+        frame[col] = frame[col].astype(float) * scale
+    order = list(frame["label"])
+    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
+    bar = base.mark_rule(strokeWidth=5, color="#8fb996").encode(
+        x=alt.X(
+            "P5:Q",
+            title=f"{title} (P5–P95 bar, P50 dot, deterministic tick)",
+            axis=alt.Axis(format=",~s"),
+        ),
+        x2="P95:Q",
+    )
+    p50 = base.mark_point(filled=True, color=TOTAL, size=30).encode(x="P50:Q")
+    det = base.mark_tick(color=BURDEN, thickness=2, size=12).encode(x="deterministic:Q")
+    return (bar + p50 + det).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
+
+
+# --- tornado --------------------------------------------------------------------------------
+
+
+def tornado_frame(sensitivity: pd.DataFrame, method: str, top: int = 12) -> pd.DataFrame:
+    """The tornado rows of one method, widest swing first (columns of the wide form)."""
+    sens = sensitivity[(sensitivity["analysis"] == "tornado") & (sensitivity["method"] == method)]
+    if sens.empty:
+        return pd.DataFrame()
+    wide = sens.pivot_table(index="parameter", columns="measure", values="value", aggfunc="first")
+    wide = wide.reset_index()
+    if "swing" not in wide:
+        wide["swing"] = (wide["result_high"] - wide["result_low"]).abs()
+    return wide.sort_values("swing", ascending=False, kind="stable").head(top)
+
+
+def tornado_chart(
+    sensitivity: pd.DataFrame, method: str, *, unit: str, central: float, top: int = 12
+) -> alt.LayerChart | None:
+    """One bar per parameter: the avoided total at its low and high value around ``central``.
+
+    ``unit`` is the method's unit; values are shown in its display unit. None without a
+    tornado for this method.
+    """
+    wide = tornado_frame(sensitivity, method, top)
+    if wide.empty:
+        return None
+    scale, shown = display_scale(unit)
+    frame = pd.DataFrame(
+        {
+            "parameter": [_short(p, 48) for p in wide["parameter"]],
+            "low": wide["result_low"].astype(float) * scale,
+            "high": wide["result_high"].astype(float) * scale,
+        }
+    )
+    order = list(frame["parameter"])
+    base = alt.Chart(frame).encode(y=alt.Y("parameter:N", sort=order, title=None))
+    low = (
+        base.mark_bar(size=11, color=BURDEN)
+        .encode(
+            x=alt.X(
+                "low:Q",
+                title=f"avoided total, {shown}/yr",
+                axis=alt.Axis(format=",~s"),
+                scale=alt.Scale(zero=False),
+            ),
+            x2=alt.X2("c:Q"),
+        )
+        .transform_calculate(c=str(central * scale))
+    )
+    high = (
+        base.mark_bar(size=11, color=BENEFIT)
+        .encode(x="high:Q", x2=alt.X2("c:Q"))
+        .transform_calculate(c=str(central * scale))
+    )
+    mid = alt.Chart(pd.DataFrame({"x": [central * scale]})).mark_rule(color="#333").encode(x="x:Q")
+    return (low + high + mid).properties(width=WIDTH - 260, height=16 * len(frame) + 10)
+
+
+# --- flow diagram (Sankey), drawn as SVG directly --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Link:
+    number: str
+    source: str
+    target: str
+    value: float  # display unit, signed
+    width: float  # px
+
+
+def flow_diagram_svg(
+    exchanges: pd.DataFrame,
+    method: str,
+    *,
+    names: Mapping[str, str],
+    numbers: Mapping[str, str] | None = None,
+    width: int = WIDTH + 80,
+) -> str:
+    """A Sankey diagram of the network: suppliers on the left, receivers on the right.
+
+    Each band is one exchange, as wide as its net benefit ``|net|`` for ``method`` (so the
+    bands of different flows, in different physical units, compare), green when the net
+    is a benefit and red when it is a burden; bands with no result are drawn thin and grey.
+    A band carries the exchange's number (``numbers``, the report's exchange table). A
+    facility that both supplies and receives appears on both sides.
+    """
+    ex = _one_method(exchanges, method)
+    scale, unit = _scale_of(ex)
+    numbers = numbers or {x: str(i + 1) for i, x in enumerate(ex["exchange"])}
+    raw = [
+        (
+            str(r.exchange),
+            str(r.supplier),
+            str(r.receiver),
+            float(r.net) * scale if not _is_missing(r.net) else math.nan,
+        )
+        for r in ex.itertuples()
+    ]
+    left_order = _order_nodes([(s, v) for _, s, _, v in raw])
+    right_order = _order_nodes([(t, v) for _, _, t, v in raw])
+    n_nodes = max(len(left_order), len(right_order), 1)
+    gap = 14.0 if n_nodes <= 15 else 8.0
+    band_room = min(max(120.0, 26.0 * len(raw)), 480.0)
+    biggest = max(
+        sum(abs(v) for _, s, _, v in raw if math.isfinite(v)),
+        1e-300,
+    )
+    px = band_room / biggest
+    min_w = 1.5
+    links = [
+        _Link(numbers.get(x, x), s, t, v, max(min_w, abs(v) * px) if math.isfinite(v) else min_w)
+        for x, s, t, v in raw
+    ]
+    left = _stack(left_order, links, "source", gap)
+    right = _stack(right_order, links, "target", gap)
+    height = max(left.total, right.total) + 30.0
+    label_w = 170.0
+    x0, x1 = label_w, width - label_w
+    node_w = 10.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
+        f'viewBox="0 0 {width} {height:.0f}" font-family="{FONT}" font-size="9">',
+        f'<rect width="{width}" height="{height:.0f}" fill="white"/>',
+    ]
+    out_y: dict[str, float] = dict(left.top)
+    in_y: dict[str, float] = dict(right.top)
+    bands: list[str] = []
+    tags: list[Any] = []
+    for link in links:
+        ys = out_y[link.source]
+        yt = in_y[link.target]
+        out_y[link.source] += link.width
+        in_y[link.target] += link.width
+        colour = (
+            NEUTRAL
+            if not math.isfinite(link.value) or link.value == 0
+            else (BENEFIT if link.value > 0 else BURDEN)
+        )
+        a, b = x0 + node_w, x1
+        mid = (a + b) / 2
+        w = link.width
+        d = (
+            f"M{a:.1f},{ys:.1f} C{mid:.1f},{ys:.1f} {mid:.1f},{yt:.1f} {b:.1f},{yt:.1f} "
+            f"L{b:.1f},{yt + w:.1f} C{mid:.1f},{yt + w:.1f} {mid:.1f},{ys + w:.1f} "
+            f"{a:.1f},{ys + w:.1f} Z"
+        )
+        bands.append(
+            f'<path d="{d}" fill="{colour}" fill-opacity="0.45" stroke="{colour}" '
+            'stroke-opacity="0.8" stroke-width="0.4"/>'
+        )
+        # tag on the band's centre line at t in [0.2, 0.8], spread so that tags of
+        # neighbouring bands do not sit on top of each other
+        t = 0.2 + 0.6 * ((len(tags) * 0.618034) % 1.0)
+        bx = (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * mid + 3 * (1 - t) * t**2 * mid + t**3 * b
+        by = (1 - t) ** 3 * ys + 3 * (1 - t) ** 2 * t * ys + 3 * (1 - t) * t**2 * yt + t**3 * yt
+        cy = by + w / 2
+        tags.append(
+            f'<g><circle cx="{bx:.1f}" cy="{cy:.1f}" r="6" fill="white" stroke="{colour}"/>'
+            f'<text x="{bx:.1f}" y="{cy + 2.8:.1f}" text-anchor="middle" font-size="7">'
+            f"{html.escape(link.number)}</text></g>"
+        )
+    parts += bands + tags
+    for stack, x, anchor, dx in (
+        (left, x0, "end", -4.0),
+        (right, x1, "start", node_w + 4.0),
+    ):
+        for node, (top, h) in stack.boxes.items():
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{node_w}" height="{h:.1f}" '
+                f'fill="{TOTAL}"/>'
+            )
+            label = html.escape(_middle(names.get(node, node), 27))
+            parts.append(
+                f'<text x="{x + dx:.1f}" y="{top + h / 2 + 3.5:.1f}" '
+                f'text-anchor="{anchor}">{label}</text>'
+            )
+    parts.append(
+        f'<text x="{x0:.1f}" y="{height - 8:.0f}" font-size="9" fill="#444">suppliers → '
+        f"receivers; band width = |net benefit| ({html.escape(unit)}/yr); green benefit, red "
+        "burden, grey none</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _middle(text: str, n: int) -> str:
+    """``text`` shortened in the middle (keeps the end, e.g. a "(2)" suffix)."""
+    text = str(text)
+    return text if len(text) <= n else text[: n - 6] + "…" + text[-5:]
+
+
+def _order_nodes(pairs: Sequence[tuple[str, float]]) -> list[str]:
+    size: dict[str, float] = {}
+    for node, value in pairs:
+        size[node] = size.get(node, 0.0) + (abs(value) if math.isfinite(value) else 0.0)
+    return sorted(size, key=lambda n: (-size[n], n))
+
+
+@dataclass(frozen=True)
+class _Stack:
+    boxes: dict[str, tuple[float, float]]
+    top: dict[str, float]
+    total: float
+
+
+def _stack(order: list[str], links: list[_Link], end: str, gap: float) -> _Stack:
+    boxes, top, y = {}, {}, 10.0
+    for node in order:
+        h = sum(k.width for k in links if getattr(k, end) == node)
+        h = max(h, 4.0)
+        boxes[node] = (y, h)
+        top[node] = y
+        y += h + gap
+    return _Stack(boxes, top, y)
