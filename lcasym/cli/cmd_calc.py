@@ -124,6 +124,7 @@ class CalcOptions:
 def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> SymbiosisResult:
     """Run :func:`lcasym.api.calculate` on a checked network with the CLI's options."""
     from lcasym.api import calculate
+    from lcasym.cli.progress import calculation_progress
 
     return calculate(
         network,
@@ -138,6 +139,7 @@ def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> Symbio
         project=options.project,
         directory=options.directory,
         include_planned=options.include_planned,
+        progress=calculation_progress(),
     )
 
 
