@@ -62,6 +62,10 @@ class SymbiosisResult:
         Monte Carlo statistics (empty when ``draws == 0``).
     sensitivity
         Tornado / global sensitivity results (empty unless asked for).
+    samples
+        The paired Monte Carlo draws, long (``draw``, ``entity``, ``quantity``, ``method``,
+        ``value``; :mod:`lcasym.results.samples`); empty unless ``keep_draws=True``. Not
+        part of the JSON, CSV or Excel exports (they can be millions of rows).
     flags
         What a reader must know before repeating a number: one row per flag (``entity``,
         ``method``, ``flag``, ``detail``), e.g. placeholders, categories not covered,
@@ -80,6 +84,7 @@ class SymbiosisResult:
     uncertainty: pd.DataFrame = field(default_factory=lambda: empty_table("uncertainty"))
     sensitivity: pd.DataFrame = field(default_factory=lambda: empty_table("sensitivity"))
     flags: pd.DataFrame = field(default_factory=lambda: empty_table("flags"))
+    samples: pd.DataFrame = field(default_factory=lambda: empty_table("samples"))
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -118,7 +123,10 @@ class SymbiosisResult:
 
         The default method is the provenance's ``headline_method``. Keys: ``method``,
         ``unit``, ``reference``, ``with_exchanges``, ``avoided``, ``coverage``, ``P5``,
-        ``P50``, ``P95`` (None without uncertainty data) and ``outside_interval``.
+        ``P50``, ``P95`` (None without uncertainty data), ``outside_interval``, ``forgone``
+        (Σ F: output the suppliers give up, over the counted exchanges) and
+        ``avoided_without_forgone`` (= avoided + forgone: the "gross fuel-savings"
+        accounting parks usually publish, to print next to ``avoided``, never instead).
         """
         method = method or self.provenance.get("headline_method") or self.methods[0]
         row = self.totals[self.totals["method"] == method]
@@ -131,6 +139,9 @@ class SymbiosisResult:
         for q in ("P5", "P50", "P95"):
             out[q] = float(hit[q].iloc[0]) if not hit.empty else None
         out["outside_interval"] = bool(hit["outside_interval"].iloc[0]) if not hit.empty else False
+        ex = self.exchanges
+        out["forgone"] = float(ex.loc[ex["method"] == method, "forgone"].sum())
+        out["avoided_without_forgone"] = float(out["avoided"]) + out["forgone"]
         return out
 
     def top_exchanges(self, method: str | None = None, n: int = 5) -> pd.DataFrame:
@@ -199,9 +210,9 @@ class SymbiosisResult:
         """
         out: dict[str, Any] = {}
         for name in TABLES:
-            frame = getattr(self, name)
-            if name == "uncertainty" and self.draws == 0:
+            if name == "samples" or (name == "uncertainty" and self.draws == 0):
                 continue
+            frame = getattr(self, name)
             if name == "sensitivity" and frame.empty:
                 continue
             out[name] = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
@@ -212,7 +223,8 @@ class SymbiosisResult:
         """Write the result to ``path`` as ``json``, ``csv`` or ``xlsx``.
 
         ``csv`` is the long table; ``xlsx`` has one sheet per table, the long table and the
-        provenance. The format defaults to the file suffix. The file is written to a
+        provenance (a sheet over Excel's 1,048,576 rows keeps its first rows, and a ``notes``
+        sheet says so). The format defaults to the file suffix. The file is written to a
         temporary file in the same folder and renamed, so a failed export never leaves a
         half-written file.
         """
@@ -222,7 +234,8 @@ class SymbiosisResult:
             raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         with atomic_path(path) as tmp:
             if fmt == "json":
-                tmp.write_text(json.dumps(self.to_json_dict(), indent=2), encoding="utf-8")
+                with tmp.open("w", encoding="utf-8") as handle:  # streamed, not one string
+                    json.dump(self.to_json_dict(), handle, indent=2)
             elif fmt == "csv":
                 self.to_long_frame().to_csv(tmp, index=False)
             else:
@@ -241,9 +254,32 @@ class SymbiosisResult:
                 columns=["key", "value"],
             )  # fmt: skip
             prov.to_excel(writer, sheet_name="provenance", index=False)
+            notes: list[str] = []
             for name in TABLES:
-                getattr(self, name).to_excel(writer, sheet_name=name, index=False)
-            self.to_long_frame().to_excel(writer, sheet_name="long", index=False)
+                if name != "samples":
+                    _capped(getattr(self, name), name, notes).to_excel(
+                        writer, sheet_name=name, index=False
+                    )
+            _capped(self.to_long_frame(), "long", notes).to_excel(
+                writer, sheet_name="long", index=False
+            )
+            if notes:
+                pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
+
+
+#: Data rows an Excel sheet holds (1,048,576 rows including the header).
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def _capped(frame: pd.DataFrame, sheet: str, notes: list[str]) -> pd.DataFrame:
+    """The first ``EXCEL_MAX_ROWS`` rows of ``frame``, with a note when rows are left out."""
+    if len(frame) <= EXCEL_MAX_ROWS:
+        return frame
+    notes.append(
+        f"sheet '{sheet}' holds the first {EXCEL_MAX_ROWS:,} of {len(frame):,} rows (Excel's "
+        "limit); the CSV export (the long table) and the JSON export hold every row"
+    )
+    return frame.iloc[:EXCEL_MAX_ROWS]
 
 
 def _melt(
@@ -261,9 +297,8 @@ def _melt(
     entity = pd.Series(["network"] * len(frame)) if entity_col == "network" else frame[entity_col]
     method = frame["method"] if "method" in frame else pd.Series([""] * len(frame))
     unit = frame["unit"] if "unit" in frame else pd.Series([""] * len(frame))
-    text = [
-        "; ".join(f"{d}={frame.at[i, d]}" for d in detail if d in frame) for i in range(len(frame))
-    ]
+    parts = [d + "=" + frame[d].astype(object).map(str) for d in detail if d in frame]
+    text = list(parts[0].str.cat(parts[1:], sep="; ")) if parts else [""] * len(frame)
     rows = []
     for col in values:
         quantity = frame[quantity_from] if quantity_from else pd.Series([col] * len(frame))
