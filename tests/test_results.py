@@ -226,27 +226,28 @@ def test_long_frame_holds_every_number():
     result = build()
     long = result.to_long_frame()
     assert list(long.columns) == [
-        "section",
+        "table",
+        "entity_type",
         "entity",
         "method",
         "unit",
         "quantity",
+        "statistic",
         "value",
-        "detail",
     ]
-    hit = long[(long.section == "totals") & (long.method == GWP) & (long.quantity == "avoided")]
+    hit = long[(long.table == "totals") & (long.method == GWP) & (long.quantity == "avoided")]
     assert hit.value.iloc[0] == pytest.approx(3920)
     hit = long[
-        (long.section == "facilities")
+        (long.table == "facilities")
         & (long.entity == "PB")
         & (long.method == GWP)
         & (long.quantity == "credit")
     ]
     assert hit.value.iloc[0] == pytest.approx(900)
-    # 2 methods × 3 totals + 2 exchanges × 2 methods × 10 columns + 3 facilities × 2 × 2
-    assert (long.section == "totals").sum() == 6
-    assert (long.section == "exchanges").sum() == 40
-    assert (long.section == "facilities").sum() == 12
+    # 2 methods × 4 totals + 2 exchanges × 2 methods × 10 columns + 3 facilities × 2 × 2
+    assert (long.table == "totals").sum() == 8
+    assert (long.table == "exchanges").sum() == 40
+    assert (long.table == "facilities").sum() == 12
 
 
 def test_json_dict_keys_and_plain_values():
@@ -311,7 +312,7 @@ def test_export_formats(tmp_path, fmt):
         assert len(pd.read_csv(path)) == len(result.to_long_frame())
     else:
         sheets = pd.read_excel(path, sheet_name=None)
-        assert {"totals", "exchanges", "facilities", "long", "provenance"} <= set(sheets)
+        assert {"summary", "totals", "exchanges", "facilities", "provenance"} <= set(sheets)
 
 
 def test_failed_export_leaves_no_file(tmp_path, monkeypatch):

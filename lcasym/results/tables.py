@@ -53,8 +53,6 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "flags": ["entity", "method", "flag", "detail"],
 }  # fmt: skip
 TABLES = tuple(TABLE_COLUMNS)
-LONG_COLUMNS = ["section", "entity", "method", "unit", "quantity", "value", "detail"]
-FORMATS = ("json", "csv", "xlsx")
 
 
 def empty_table(name: str) -> pd.DataFrame:
