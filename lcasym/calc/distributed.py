@@ -3,7 +3,7 @@
 ``map_chunks(func, n_chunks, shared=..., workers=None, scheduler=None)`` returns
 ``[func(c, shared) for c in range(n_chunks)]`` in chunk order:
 
-- ``workers=None, scheduler=None``: in this process (Dask's synchronous scheduler);
+- ``workers=None, scheduler=None``: in this process, one chunk after the other (no Dask);
 - ``workers=N``: a ``distributed.LocalCluster`` of N single-threaded worker processes
   with ``MKL_NUM_THREADS=OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1``, closed afterwards;
 - ``scheduler="tcp://host:port"`` (or a ``distributed.Client``): an existing cluster.
@@ -20,8 +20,6 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import dask
 
 log = logging.getLogger(__name__)
 SINGLE_THREAD_ENV = {"MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -49,7 +47,9 @@ def dask_client(
     if scheduler is None and workers is None:
         yield None, Execution("in-process", 1)
         return
-    from distributed import Client, LocalCluster
+    from lcasym.extras import require
+
+    Client, LocalCluster = require("distributed").Client, require("distributed").LocalCluster
 
     if scheduler is not None:
         if isinstance(scheduler, Client):
@@ -95,10 +95,7 @@ def map_chunks(
     """
     with dask_client(workers=workers, scheduler=scheduler) as (client, execution):
         if client is None:
-            held = dask.delayed(shared, traverse=False)
-            tasks = [dask.delayed(func)(c, held) for c in range(n_chunks)]
-            results = list(dask.compute(*tasks, scheduler="synchronous"))
-            return results, execution
+            return [func(c, shared) for c in range(n_chunks)], execution
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         futures = [
             client.submit(

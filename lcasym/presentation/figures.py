@@ -18,12 +18,17 @@ import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
+from lcasym.extras import require
 from lcasym.presentation.formatting import _is_missing, display_scale, format_supported
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = require("altair")  # lcasym[report]: a clear message when it is missing
 
 #: Colours shared by the app and the report (benefit, burden, total, neutral).
 BENEFIT, BURDEN, TOTAL, NEUTRAL = "#3f7e44", "#c5192d", "#19486a", "#9aa3ab"
@@ -61,7 +66,7 @@ def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
     vl-convert runs Vega in-process; ``allowed_base_urls=[]`` forbids every data URL, so
     nothing is fetched.
     """
-    import vl_convert as vlc
+    vlc = require("vl_convert")
 
     spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
     spec.setdefault("config", {})
