@@ -27,11 +27,18 @@ _EXPORTS = {
     "ValidationReport": "lcasym.network.checking",
     "validate": "lcasym.network.checking",
     "SymbiosisResult": "lcasym.results",
+    "open_session": "lcasym.calc.session",
+    "EngineSession": "lcasym.calc.session",
+    "Edit": "lcasym.calc.edits",
+    "Variant": "lcasym.calc.variants",
 }
 
 if TYPE_CHECKING:
     from lcasym.api import calculate
     from lcasym.background.bootstrap import setup, verify
+    from lcasym.calc.edits import Edit
+    from lcasym.calc.session import EngineSession, open_session
+    from lcasym.calc.variants import Variant
     from lcasym.io import read_network, write_network
     from lcasym.network.checking import ValidationReport, validate
     from lcasym.results import SymbiosisResult
@@ -51,10 +58,14 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Edit",
+    "EngineSession",
     "SymbiosisResult",
     "ValidationReport",
+    "Variant",
     "__version__",
     "calculate",
+    "open_session",
     "read_network",
     "setup",
     "validate",

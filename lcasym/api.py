@@ -2,12 +2,15 @@
 
 One chain for every face of lcasym (CLI, Streamlit app, report, scripts)::
 
-    read_network -> ensure_ready -> build_foreground -> LcaSystem.from_brightway
-      -> evaluate_plan -> crediting -> indicators -> SDG -> (Monte Carlo) -> (sensitivity)
-      -> SymbiosisResult (with provenance)
+    open_session:  read_network -> ensure_ready -> build_foreground -> cached LcaSystem
+    .result:       evaluate -> crediting -> indicators -> SDG -> (Monte Carlo)
+                   -> (sensitivity) -> SymbiosisResult (with provenance)
 
-Everything after the Brightway steps is pure (:func:`assemble_result`, and the table
-builders of :mod:`lcasym.results`), so it can be tested with hand-made unit scores.
+``calculate(network, ...)`` is ``open_session(network, ...).result(...)``: scripts that
+compute many variants of one network open the session once
+(:mod:`lcasym.calc.session`). Everything after the Brightway steps is pure
+(:func:`assemble_result`, and the table builders of :mod:`lcasym.results`), so it can be
+tested with hand-made unit scores.
 """
 
 from __future__ import annotations
@@ -16,37 +19,13 @@ import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from lcasym.background.methods import headline_method, method_label, resolve_methods
-from lcasym.errors import InputError, Problem
 from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.assemble import DEFAULT_SEED, assemble_result
-from lcasym.results.crediting import check_rule, default_cff_factors
 from lcasym.results.result import SymbiosisResult
-from lcasym.results.sdg import load_mapping
 
 log = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_SEED", "assemble_result", "calculate"]
-
-
-def _network(network: SymbiosisNetwork | str | Path) -> SymbiosisNetwork:
-    if isinstance(network, SymbiosisNetwork):
-        return network
-    from lcasym.io import read_network
-
-    return read_network(network)
-
-
-def _check_options(crediting: str, draws: int, contributions_top: int, cff_defaults) -> None:
-    check_rule(crediting)
-    default_cff_factors(cff_defaults)
-    problems = []
-    if not isinstance(draws, int) or draws < 0:
-        problems.append(Problem(f"draws must be an integer ≥ 0, got {draws!r}"))
-    if not isinstance(contributions_top, int) or contributions_top < 0:
-        problems.append(Problem(f"contributions_top must be ≥ 0, got {contributions_top!r}"))
-    if problems:
-        raise InputError(problems, source="options")
 
 
 def calculate(
@@ -65,6 +44,7 @@ def calculate(
     sdg_mapping: str | Path | None = None,
     project: str | None = None,
     directory: str | Path | None = None,
+    include_planned: bool = False,
 ) -> SymbiosisResult:
     """Calculate what a symbiosis network is worth: LCIA, credits, indicators, SDGs.
 
@@ -81,7 +61,8 @@ def calculate(
         Overrides of the CFF factors, e.g. ``{"A": 0.2}`` or ``{"energy": 0.1}``.
     draws, seed
         Monte Carlo draws (0 = deterministic only) and seed (default
-        :data:`DEFAULT_SEED`, recorded in the provenance).
+        :data:`DEFAULT_SEED`, recorded in the provenance). Without uncertainty data no
+        Monte Carlo is run (flag ``no uncertainty data``).
     background_uncertainty
         Also sample the background matrices in the Monte Carlo (slower).
     workers, scheduler
@@ -95,6 +76,9 @@ def calculate(
     project, directory
         Brightway project and base directory (see
         :func:`lcasym.background.project.brightway_project`).
+    include_planned
+        Count planned exchanges in the totals too (default: kept out, one
+        ``planned excluded`` flag each).
 
     Returns
     -------
@@ -107,80 +91,18 @@ def calculate(
     SetupError
         The Brightway project is not set up (run ``lcasym setup``).
     """
-    from lcasym.background.bootstrap import ensure_ready
-    from lcasym.background.project import brightway_project
-    from lcasym.calc.analysis import contribution_table, sensitivity_table
-    from lcasym.calc.evaluate import evaluate_plan
-    from lcasym.calc.system import LcaSystem
-    from lcasym.inventory.build import build_foreground
-    from lcasym.results.coverage import assess_coverage
-    from lcasym.results.provenance import input_provenance, provenance_of
+    from lcasym.calc.session import check_options, check_resources, open_session, read_network
 
-    _check_options(crediting, draws, contributions_top, cff_defaults)
-    net = _network(network)
-    _check_resources(net, draws, methods, scheduler)
-    seed = DEFAULT_SEED if seed is None else int(seed)
-    mapping = load_mapping(sdg_mapping)
-    ensure_ready(project, directory)
-    with brightway_project(project, directory) as settings:
-        import bw2data as bd
-
-        method_keys = resolve_methods(methods, list(bd.methods))
-        headline = headline_method(method_keys)
-        plan = build_foreground(net)
-        roots = sorted({db for db, _ in plan.targets})
-        system = LcaSystem.from_brightway(
-            roots, methods=method_keys, use_distributions=background_uncertainty
-        )
-        scores = evaluate_plan(plan, system)
-        contributions = contribution_table(plan, system, top=contributions_top)
-        mc = None
-        if draws:
-            keep = "components" if draws * scores.displaced[0].size <= 4_000_000 else "exchanges"
-            mc = _run_mc(plan, system, draws, seed, background_uncertainty, workers, scheduler,
-                         keep)  # fmt: skip
-        sens = (
-            sensitivity_table(plan, system, method_keys.index(headline), seed)
-            if sensitivity
-            else None
-        )
-        prov = provenance_of(net, plan, method_keys, project=settings.project)
-        coverage = assess_coverage(plan, system, net)
-    prov.update(
-        crediting_rule=crediting,
-        cff_factors=default_cff_factors(cff_defaults),
-        seed=seed,
-        draws=draws,
-        background_uncertainty=background_uncertainty,
-        workers=getattr(mc, "workers", workers),
-        execution=getattr(mc, "execution", None),
-        scheduler=str(scheduler) if scheduler else None,
-        headline_method=method_label(headline),
-        sdg_mapping=str(sdg_mapping) if sdg_mapping else "lcasym/data/sdg_mapping.yaml",
-        sensitivity=bool(sensitivity),
-    )
-    if isinstance(network, str | Path):
-        prov.update(input_provenance(network))
-    return assemble_result(
-        net, plan, scores, units=system.method_units, crediting=crediting,
-        cff_defaults=cff_defaults, contributions=contributions, mc=mc, sensitivity=sens,
-        seed=seed, mapping=mapping, provenance=prov, coverage=coverage,
+    check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
+    net = read_network(network)
+    check_resources(net, draws, methods, scheduler, include_planned=include_planned)
+    session = open_session(
+        net, methods=methods, project=project, directory=directory,
+        background_uncertainty=background_uncertainty, sdg_mapping=sdg_mapping,
+        source=network if isinstance(network, str | Path) else None,
     )  # fmt: skip
-
-
-def _check_resources(net, draws, methods, scheduler) -> None:
-    """Refuse, before any work, draws that cannot fit in memory and an unreachable scheduler."""
-    from lcasym.calc.budget import check_draws, check_scheduler
-
-    check_draws(draws, len(net.operating_exchanges()), len(methods) if methods else None)
-    if draws and isinstance(scheduler, str):
-        check_scheduler(scheduler)
-
-
-def _run_mc(plan, system, draws, seed, background, workers, scheduler, keep):
-    from lcasym.calc.montecarlo import run_monte_carlo
-
-    return run_monte_carlo(
-        plan, system, draws=draws, seed=seed, background=background, workers=workers,
-        scheduler=scheduler, keep=keep,
+    return session.result(
+        crediting=crediting, cff_defaults=cff_defaults, draws=draws, seed=seed,
+        workers=workers, scheduler=scheduler, sensitivity=sensitivity,
+        contributions_top=contributions_top, include_planned=include_planned,
     )  # fmt: skip

@@ -267,8 +267,10 @@ def test_provenance(default_result):
     assert json.dumps(default_result.to_json_dict())
 
 
-def test_monte_carlo_without_distributions_is_degenerate(project):
-    # no parameter has a distribution: every draw equals the deterministic result
+def test_no_distributions_means_no_monte_carlo_and_a_flag(project):
+    # No parameter has a distribution and background uncertainty is off: the 50 draws
+    # asked for are not run (every draw would equal the deterministic result, a
+    # zero-width "interval"); the result says so instead.
     result = calculate(
         SymbiosisNetwork.model_validate(network_dict()),
         methods=[GWP],
@@ -277,20 +279,18 @@ def test_monte_carlo_without_distributions_is_degenerate(project):
         seed=11,
         **project,
     )
-    u = row(result.uncertainty, entity="network", method=GWP_LABEL)
-    assert [u["P5"], u["P50"], u["P95"]] == pytest.approx([AVOIDED] * 3, rel=REL)
-    assert u.sd == pytest.approx(0, abs=1e-6) and u.probability_better == 1.0
-    assert (u.draws, u.seed) == (50, 11)
-    assert row(result.uncertainty, entity="e-water", method=GWP_LABEL).probability_better == 0
+    assert result.uncertainty.empty and result.draws == 0
+    flags = result.flags[result.flags["flag"] == "no uncertainty data"]
+    assert list(flags["entity"]) == ["network"]
+    assert result.provenance["uncertainty"] == "no uncertainty data"
+    assert result.provenance["draws_requested"] == 50
+    assert result.headline()["P5"] is None
     # cff, A = 0.5 for material, waste and water exchanges:
     # B receives e-gyp: 0.5·(7,793.06 − 1,252.66267) = 3,270.198665
     # B supplies e-agg: 0 + 0.5·1,000 = 500, and e-water: 0.5·(1,913 − 2,996.1438) = −541.5719
     # B = 3,270.198665 + 500 − 541.5719 = 3,228.626765
     fac = result.facilities
     assert row(fac, facility="B", method=GWP_LABEL).credit == pytest.approx(3228.626765, rel=REL)
-    assert row(result.uncertainty, entity="B", method=GWP_LABEL)["P50"] == pytest.approx(
-        3228.626765, rel=REL
-    )
 
 
 def test_monte_carlo_is_reproducible(project):

@@ -135,9 +135,26 @@ def test_ratio_unit_bridges_dimensions():
     assert amounts(plan, "baseline", "exchange:gyp:receiver") == [("gas", "technosphere", 36_000.0)]
 
 
-def test_planned_exchanges_are_left_out_and_own_inventory_is_in_both_scenarios():
+def test_planned_exchanges_are_switched_off_and_own_inventory_is_in_both_scenarios():
     plan = plan_foreground(network(), stand_in_index())
-    assert not [e for e in plan.edges if e.exchange_id == "future"]
+    active = {p.name: p.value for p in plan.parameters if p.kind == "active"}
+    assert active == {"gyp.active": 1.0, "steam.active": 1.0, "future.active": 0.0}
+    # Every edge of an exchange carries its active factor: the planned one's are 0 ...
+    future = [e for e in plan.edges if e.exchange_id == "future"]
+    assert future and all("future.active" in e.parameters for e in future)
+    assert amounts(plan, "baseline", "exchange:future:receiver") == [("heat", "technosphere", 0.0)]
+    # ... and switching it on is a parameter edit: 2 GWh = 7.2e6 MJ, like the steam exchange
+    on = plan.with_values({"future.active": 1.0})
+    assert amounts(on, "baseline", "exchange:future:receiver") == [("heat", "technosphere", 7.2e6)]
+    # The plan of the operating exchanges has no trace of it, nor any active factor.
+    counted = plan.restricted(["gyp", "steam"])
+    assert not [e for e in counted.edges if e.exchange_id == "future"]
+    assert not [p for p in counted.parameters if p.kind == "active" or p.exchange_id == "future"]
+    assert all(not n.endswith(".active") for e in counted.edges for n in e.parameters)
+    assert "exchange:future:receiver" not in {a.code for a in counted.activities}
+    assert amounts(counted, "baseline", "exchange:steam:receiver") == [
+        ("heat", "technosphere", 7.2e6)
+    ]
     for scenario in ("baseline", "symbiosis"):
         # 5 GJ = 5,000 MJ natural gas, identical in both scenarios
         assert amounts(plan, scenario, "facility:PB") == [("gas", "technosphere", 5_000.0)]
@@ -171,6 +188,7 @@ def test_facility_and_network_structure():
         "exchange:gyp:receiver",
         "exchange:gyp:extra",
         "exchange:steam:receiver",
+        "exchange:future:receiver",  # planned: its edges have amount 0
     }
     assert acts[("baseline", "facility:PP")].inputs == ("exchange:gyp:supplier",)
     assert acts[("symbiosis", "network")].inputs == ("facility:PP", "facility:PB")

@@ -47,6 +47,8 @@ ENV_DIRECTORY = "LCASYM_BRIGHTWAY_DIR"
 
 #: Held while a thread works inside a Brightway project (re-entrant: contexts nest).
 _LOCK = threading.RLock()
+#: Keep lcasym's project current after a block (see :func:`stay_in_project`).
+_STAY = False
 LOCK_FILE = "lcasym.lock"
 ENV_LOCK_TIMEOUT = "LCASYM_LOCK_TIMEOUT"
 #: Seconds a process waits for another one's project lock before giving up.
@@ -373,8 +375,9 @@ def brightway_project(
     A process-wide re-entrant lock and the base directory's inter-process lock
     (:func:`project_lock`) are held for the whole block, so threads (Streamlit sessions)
     and processes take turns. On exit the previous base directory, logs directory, current
-    project and read-only flag are restored, also when the block raises. Other projects
-    are never modified.
+    project and read-only flag are restored, also when the block raises (unless
+    :func:`stay_in_project` was called: then lcasym's project stays current, and the next
+    block switches nothing). Other projects are never modified.
     """
     settings = resolve_settings(project, directory)
     with _LOCK, project_lock(settings.directory):
@@ -409,7 +412,10 @@ def brightway_project(
             yield settings
         finally:
             with quiet_brightway():
-                _restore(prev_base, prev_logs, prev_name, prev_read_only)
+                if _STAY:
+                    _restore_read_only(prev_read_only)
+                else:
+                    _restore(prev_base, prev_logs, prev_name, prev_read_only)
 
 
 def _logs_dir_for(directory: Path, prev_base: Path, prev_logs: Path) -> Path:
@@ -428,6 +434,26 @@ def _restore(base: Path, logs: Path, name: str, read_only: bool) -> None:
 
     _switch(base, logs, name, update=False)
     projects.read_only = read_only
+
+
+def _restore_read_only(read_only: bool) -> None:
+    from bw2data import projects
+
+    projects.read_only = read_only
+
+
+def stay_in_project(stay: bool = True) -> None:
+    """Leave lcasym's project current between Brightway blocks (process-wide).
+
+    Each project switch costs bw2data a ``gc.collect()`` per SQLite file (0.2–0.5 s, more
+    with a large heap), and a block switches twice: in, and back. In a process where only
+    lcasym uses Brightway (the ``lcasym`` command, the app) nothing needs the previous
+    project back, so after ``stay_in_project()`` the project stays current and the next
+    block on it switches nothing. Off by default: a script that also uses bw2data gets its
+    own project back after every lcasym call.
+    """
+    global _STAY
+    _STAY = bool(stay)
 
 
 def current_settings() -> ProjectSettings:

@@ -18,6 +18,7 @@ activity of a database without series (a user's own) keep the exact lookup.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -135,8 +136,7 @@ class BackgroundIndex:
             meta = bd.databases[db]
             version = meta.get("version", meta.get("lcasym_version"))
             versions[db] = None if version is None else str(version)
-            for act in bd.Database(db):
-                records.append(_info_from_node(db, act))
+            records += _database_records(db)
         log.info("indexed %d activities from %s", len(records), ", ".join(databases))
         available = sorted(n for n in bd.databases if not bd.databases[n].get("lcasym_build"))
         return cls(records, versions=versions, project_databases=available)
@@ -348,6 +348,38 @@ def background_year(network: SymbiosisNetwork) -> int:
     """The year series references resolve to: ``background.year``, else the reporting year."""
     info = network.network
     return int(info.background.year if info.background.year is not None else info.reporting_year)
+
+
+#: Records of recently indexed databases, by (project directory, database, change stamp).
+_RECORDS: dict[tuple, tuple[ActivityInfo, ...]] = {}
+_RECORDS_LOCK = threading.Lock()
+_MAX_RECORDS = 8
+
+
+def _database_records(database: str) -> tuple[ActivityInfo, ...]:
+    """The activities of one database of the active project, read once per change.
+
+    One SQL query over the node table (no bw2data proxy per activity); kept per process
+    until the database's ``modified`` / ``processed`` stamp changes.
+    """
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as Nodes
+
+    meta = bd.databases[database]
+    key = (str(bd.projects.dir), database, meta.get("modified"), meta.get("processed"))
+    with _RECORDS_LOCK:
+        hit = _RECORDS.get(key)
+    if hit is not None:
+        return hit
+    query = Nodes.select(Nodes.code, Nodes.data).where(Nodes.database == database)
+    records = tuple(
+        _info_from_node(database, {**data, "code": code}) for code, data in query.tuples()
+    )
+    with _RECORDS_LOCK:
+        _RECORDS[key] = records
+        while len(_RECORDS) > _MAX_RECORDS:
+            _RECORDS.pop(next(iter(_RECORDS)))
+    return records
 
 
 def _same(wanted: str | None, actual: str | None) -> bool:

@@ -8,7 +8,11 @@
 - ``montecarlo.run_monte_carlo``: paired Monte Carlo (``MonteCarloResult``), and
   ``run_scenarios`` for what-if sweeps;
 - ``sensitivity.tornado`` / ``global_sensitivity``;
-- ``distributed``: in-process, ``workers=N`` or ``scheduler=...`` execution on Dask.
+- ``distributed``: in-process, ``workers=N`` or ``scheduler=...`` execution on Dask;
+- ``session.open_session`` / ``EngineSession``: a network built once (one Brightway block),
+  then results, what-if ``edits``, ``variants`` and ``grid`` as array work;
+  ``system_cache``: the process-wide cache of factorised backgrounds; ``direct``: the
+  on-site (direct) part of unit scores.
 """
 
 from lcasym.calc.evaluate import ComponentScores, UnitScores, compile_plan, evaluate_plan

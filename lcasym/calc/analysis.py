@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,19 +19,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def contribution_table(plan: ForegroundPlan, system: LcaSystem, *, top: int) -> pd.DataFrame:
+def contribution_table(
+    plan: ForegroundPlan,
+    system: LcaSystem,
+    *,
+    top: int,
+    cache: MutableMapping[tuple, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Background activities behind each exchange component, from the central values.
 
     For each baseline displaced/treatment edge and each symbiosis transport/extra edge of
     exchange k with amount ``a`` and target t: the ``top`` activities j of
     ``system.contributions(t)``; ``share`` = share of j in the unit score of t, ``score`` =
-    ``a · g_j`` (that part of the component, in the method's unit).
+    ``a · g_j`` (that part of the component, in the method's unit). ``cache`` keeps
+    ``system.contributions`` per ``(target, top)`` between calls on the same system.
     """
     if top <= 0:
         return empty_table("contributions")
     units = dict(zip(system.methods, system.method_units, strict=True))
     amounts = plan.edge_amounts()
-    cache: dict[tuple[str, str], pd.DataFrame] = {}
+    cache = {} if cache is None else cache
     rows = []
     for edge, amount in zip(plan.edges, amounts, strict=True):
         wanted = (edge.scenario == "baseline" and edge.component in ("displaced", "treatment")) or (
@@ -38,9 +46,10 @@ def contribution_table(plan: ForegroundPlan, system: LcaSystem, *, top: int) -> 
         )
         if not wanted or edge.exchange_id is None:
             continue
-        if edge.target not in cache:
-            cache[edge.target] = system.contributions(edge.target, top=top)
-        for rec in cache[edge.target].to_dict("records"):
+        key = (edge.target, top)
+        if key not in cache:
+            cache[key] = system.contributions(edge.target, top=top)
+        for rec in cache[key].to_dict("records"):
             rows.append({
                 "exchange": edge.exchange_id, "component": edge.component,
                 "target": edge.label, "method": method_label(rec["method"]),

@@ -36,6 +36,7 @@ BOUNDS = {
     "distance": (0.0, math.inf),
     "displacement_factor": (0.0, 1.0),
     "forgone_ratio": (0.0, math.inf),
+    "active": (0.0, 1.0),
 }
 
 

@@ -29,8 +29,29 @@ def _number(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
+def uncertainty_text(result: SymbiosisResult, head: dict, scale: float) -> str:
+    """What follows the central value: P50 and P5–P95, or why there is no interval."""
+    flags = result.flags
+    if (flags["flag"] == "no uncertainty data").any():
+        return " (no uncertainty data)"
+    if head["P5"] is None:
+        return ""
+    text = (
+        f" (P50 {_number(head['P50'] * scale)}; P5–P95 {_number(head['P5'] * scale)} to "
+        f"{_number(head['P95'] * scale)}, {result.draws} draws, seed "
+        f"{result.provenance.get('seed')})"
+    )
+    if head["outside_interval"]:
+        text += "; the central value lies outside P5–P95"
+    return text
+
+
 def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
-    """A few lines for people: avoided GHG (t CO2-eq/yr, with P5–P95), top exchanges."""
+    """A few lines for people: avoided GHG (t CO2-eq/yr, with P50 and P5–P95), top exchanges.
+
+    Without uncertainty data the line says so instead of printing an interval; planned
+    exchanges left out of the totals are counted on their own line.
+    """
     prov = result.provenance
     head = result.headline()
     tonnes = head["unit"].lower().startswith("kg co2")
@@ -44,11 +65,7 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
             "characterises; no value is printed)",
         ]
     line = f"avoided (reference − with the exchanges): {_number(head['avoided'] * scale)} {unit}"
-    if head["P5"] is not None:
-        line += (
-            f" (P5–P95 {_number(head['P5'] * scale)} to {_number(head['P95'] * scale)}, "
-            f"{result.draws} draws, seed {prov.get('seed')})"
-        )
+    line += uncertainty_text(result, head, scale)
     lines = [
         f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "
         f"crediting: {prov.get('crediting_rule')}, method: {head['method']}",
@@ -63,6 +80,12 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
     if not flags.empty:
         counts = flags["flag"].value_counts()
         lines.append("flags: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    planned = flags[flags["flag"] == "planned excluded"]
+    if not planned.empty:
+        lines.append(
+            f"planned exchanges left out of the totals: {len(planned)} "
+            f"({', '.join(planned['entity'])}); --include-planned counts them"
+        )
     best = result.top_exchanges(head["method"], n=top)
     if not best.empty:
         lines.append("top exchanges:")
@@ -88,6 +111,7 @@ class CalcOptions:
     sensitivity: bool
     project: str | None
     directory: Path | None
+    include_planned: bool = False
 
 
 def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> SymbiosisResult:
@@ -106,6 +130,7 @@ def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> Symbio
         sensitivity=options.sensitivity,
         project=options.project,
         directory=options.directory,
+        include_planned=options.include_planned,
     )
 
 
@@ -119,6 +144,7 @@ def calc(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     sensitivity: opt.Sensitivity = False,
+    include_planned: opt.IncludePlanned = False,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -141,7 +167,7 @@ def calc(
     check_resources(network, draws, method, scheduler, workers)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
-        sensitivity, project, directory,
+        sensitivity, project, directory, include_planned,
     )  # fmt: skip
     result = calculate_network(network, options)
     for line in summary_lines(result):

@@ -56,6 +56,7 @@ def run_job(
     workers: opt.Workers = None,
     scheduler: opt.Scheduler = None,
     sensitivity: opt.Sensitivity = False,
+    include_planned: opt.IncludePlanned = False,
     project: opt.Project = None,
     directory: opt.Directory = None,
 ) -> None:
@@ -89,7 +90,7 @@ def run_job(
     source = ReportSource.from_path(file, network)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
-        sensitivity, project, directory,
+        sensitivity, project, directory, include_planned,
     )  # fmt: skip
     result = with_input(calculate_network(network, options), file, source.sha256)
     written: list[Path] = []

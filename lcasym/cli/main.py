@@ -88,6 +88,9 @@ def _is_database_error(exc: BaseException) -> bool:
 
 def run() -> None:
     """Run the CLI, turning lcasym errors into clear messages without tracebacks."""
+    from lcasym.background.project import stay_in_project
+
+    stay_in_project()  # only lcasym uses Brightway in this process: no switch back per block
     configure_logging(False)  # also before the callback: imports may log
     try:
         sys.exit(app(standalone_mode=False) or 0)

@@ -92,6 +92,13 @@ Scheduler = Annotated[
 Sensitivity = Annotated[
     bool, typer.Option("--sensitivity", help="Add tornado and Sobol sensitivity tables.")
 ]
+IncludePlanned = Annotated[
+    bool,
+    typer.Option(
+        "--include-planned",
+        help="Count planned exchanges in the totals too (default: left out, each flagged).",
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 
 

@@ -18,24 +18,33 @@ constants, λ the score of one
 unit of a background activity. A facility's own inventory items appear identically in both
 scenarios under ``facility:<id>``; each facility activity takes one unit of each of its
 exchange sides, and ``network`` takes one unit of each facility.
+
+Every exchange, operating or planned, is planned. Each of its edges is multiplied by its
+``<id>.active`` parameter: 1 for an operating exchange, 0 for a planned one (kept out of the
+reporting year's totals; its edges are written with amount 0). Switching a planned exchange
+on is therefore a parameter edit; :meth:`ForegroundPlan.restricted` gives the plan of the
+exchanges that count, without the ``active`` factors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from lcasym.inventory import naming
 from lcasym.inventory.forgone import resolve_forgone
-from lcasym.network.model import ActivityRef, Distribution, Exchange, SymbiosisNetwork
+from lcasym.network.model import ActivityRef, Distribution, Exchange, Status, SymbiosisNetwork
 from lcasym.units import conversion_factor, parse_unit, ureg
 
 if TYPE_CHECKING:
     from lcasym.background.resolve import ActivityInfo, BackgroundIndex
 
 Component = Literal["displaced", "treatment", "transport", "extra", "forgone", "own"]
-ParameterKind = Literal["amount", "ratio", "displacement_factor", "distance", "forgone_ratio"]
+ParameterKind = Literal[
+    "amount", "ratio", "displacement_factor", "distance", "forgone_ratio", "active"
+]
+ACTIVE: ParameterKind = "active"
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,44 @@ class ForegroundPlan:
         """The foreground databases of this plan: baseline, symbiosis, custom."""
         return naming.foreground_databases(self.network_id, self.tag)
 
+    def with_values(self, values: Mapping[str, float]) -> ForegroundPlan:
+        """The same plan with other central values for the named parameters.
+
+        Distributions are kept (a distribution is stated around the central value, see
+        :class:`~lcasym.network.model.Distribution`), as in a network file edited the same way.
+        """
+        unknown = set(values) - {p.name for p in self.parameters}
+        if unknown:
+            raise KeyError(f"unknown parameters: {sorted(unknown)}")
+        params = tuple(
+            replace(p, value=float(values[p.name])) if p.name in values else p
+            for p in self.parameters
+        )
+        return replace(self, parameters=params)
+
+    def restricted(self, exchanges: Collection[str]) -> ForegroundPlan:
+        """The plan of the given exchanges only, without the ``active`` factors.
+
+        Edges, parameters and activities of the other exchanges are dropped; the facilities'
+        own inventories stay. The result is the plan of a network in which exactly these
+        exchanges are operating.
+        """
+        keep = set(exchanges)
+        active = {p.name for p in self.parameters if p.kind == ACTIVE}
+        edges = tuple(
+            replace(e, parameters=tuple(n for n in e.parameters if n not in active))
+            for e in self.edges
+            if e.exchange_id is None or e.exchange_id in keep
+        )
+        params = tuple(p for p in self.parameters if p.kind != ACTIVE and p.exchange_id in keep)
+        dropped = {a.code for a in self.activities if a.exchange_id and a.exchange_id not in keep}
+        activities = tuple(
+            replace(a, inputs=tuple(c for c in a.inputs if c not in dropped))
+            for a in self.activities
+            if not (a.exchange_id and a.exchange_id not in keep)
+        )
+        return replace(self, edges=edges, parameters=params, activities=activities)
+
 
 def _param(exchange: Exchange, kind: ParameterKind, value: float, unit: str = "") -> Parameter:
     dist = getattr(exchange.uncertainty, kind, None) if exchange.uncertainty else None
@@ -151,6 +198,7 @@ class _Builder:
         self.network = network
         self.index = index
         self.default_db = network.network.background.database
+        self.active: str | None = None  # the active parameter of the exchange being planned
         self.edges: list[Edge] = []
         self.parameters: list[Parameter] = []
         self.targets: dict[tuple[str, str], ActivityInfo] = {}
@@ -172,7 +220,7 @@ class _Builder:
                 target=(info.database, info.code),
                 edge_type=edge_type,
                 constant=float(constant),
-                parameters=tuple(params),
+                parameters=tuple(params) + ((self.active,) if exchange and self.active else ()),
                 facility_id=facility,
                 exchange_id=exchange,
                 component=component,
@@ -184,6 +232,9 @@ class _Builder:
     def exchange(self, ex: Exchange) -> None:
         amount = _param(ex, "amount", ex.amount, ex.unit)
         self.parameters.append(amount)
+        active = 1.0 if ex.status == Status.operating else 0.0
+        self.active = f"{ex.id}.{ACTIVE}"
+        self.parameters.append(Parameter(self.active, ex.id, ACTIVE, active))
         rec, sup, extra = (
             naming.exchange_code(ex.id, s) for s in ("receiver", "supplier", "extra")
         )
@@ -262,6 +313,7 @@ class _Builder:
             self.edge("symbiosis", extra, info, "technosphere", k, names, bearer, ex.id, "extra")
         if ex.forgone_output is not None:
             self.forgone(ex, amount, sup)
+        self.active = None
 
     def forgone(self, ex: Exchange, amount: Parameter, owner: str) -> None:
         """The supplier's lost output, bought in: ``m · β · K`` of the replacing activity."""
@@ -282,8 +334,8 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
 
     ``index`` must resolve the network's background and custom activities (see
     ``lcasym.background.resolve.network_index``). Planned exchanges (status ``planned``) are
-    left out:
-    they are not part of the reporting year's network.
+    planned with ``<id>.active = 0``: they are not part of the reporting year's network
+    (their edges have amount 0) until that parameter is set to 1.
     """
     b = _Builder(network, index)
     for facility in network.facilities:
@@ -302,7 +354,7 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
                     None,
                     "own",
                 )
-    exchanges = network.operating_exchanges()
+    exchanges = network.exchanges
     for ex in exchanges:
         b.exchange(ex)
     for custom in network.custom_activities:
@@ -332,11 +384,16 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
                 code = naming.exchange_code(ex.id, side)
                 if (scenario, code) not in present:
                     continue
+                planned = (
+                    " [planned: amount 0 in the reporting year]"
+                    if ex.status == Status.planned
+                    else ""
+                )
                 activities.append(
                     OwnerActivity(
                         scenario,
                         code,
-                        f"{ex.id} ({side}, {scenario}): {what}",
+                        f"{ex.id} ({side}, {scenario}): {what}{planned}",
                         owner_facility,
                         ex.id,
                     )

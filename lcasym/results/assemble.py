@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.coverage import Coverage
+from lcasym.results.flags import concat_flags, outside_interval
 from lcasym.results.indicators import compute_indicators
 from lcasym.results.result import SymbiosisResult
 from lcasym.results.sdg import sdg_table
@@ -64,17 +66,30 @@ def assemble_result(
     provenance: Mapping[str, Any] | None = None,
     flags: pd.DataFrame | None = None,
     coverage: Coverage | None = None,
+    direct: np.ndarray | None = None,
+    indicators_network: SymbiosisNetwork | None = None,
 ) -> SymbiosisResult:
     """Build the result from component scores (pure: no Brightway).
 
     ``mc`` is a ``lcasym.calc.montecarlo.MonteCarloResult`` (or None): its per-draw
     avoided totals, exchange nets and (with ``keep="components"``) the facility credits
-    under ``crediting`` feed the ``uncertainty`` table.
+    under ``crediting`` feed the ``uncertainty`` table; an ``outside interval`` flag is
+    added where the deterministic value lies outside P5–P95.
+
+    ``direct`` (n_exchanges, n_methods, in ``scores.exchange_ids`` order) is the part of
+    each exchange's gross credit ``D + W`` that occurs at the partners' own sites
+    (:mod:`lcasym.calc.direct`); it fills ``direct`` and ``upstream = gross − direct``
+    (NaN when None). ``indicators_network`` is the network whose operating exchanges the
+    indicators count (default ``network``).
     """
     tables = score_tables(network, scores, units=units, rule=crediting, cff_defaults=cff_defaults)
+    if direct is not None:
+        apply_direct(tables["exchanges"], direct)
     if coverage is not None:
         apply_coverage(tables, coverage)
-    indicators = compute_indicators(network, displaced=displaced_activities(plan) if plan else None)
+    indicators = compute_indicators(
+        indicators_network or network, displaced=displaced_activities(plan) if plan else None
+    )
     value_added = {f.id: f.value_added for f in network.facilities}
     sdg = sdg_table(tables["totals"], indicators, value_added=value_added,
                     currency=network.network.currency, mapping=mapping)  # fmt: skip
@@ -87,9 +102,9 @@ def assemble_result(
             exchange_ids=mc.exchange_ids, exchange_net=mc.exchange_net, credits=credits,
             central=central_values(tables),
         )  # fmt: skip
+        flags = concat_flags(flags, outside_interval(uncertainty))
     if coverage is not None:
-        flags = pd.concat([f for f in (flags, coverage.flags) if f is not None and not f.empty]
-                          or [empty_table("flags")], ignore_index=True)  # fmt: skip
+        flags = concat_flags(flags, coverage.flags)
     totals = tables["totals"]
     zero = totals[(totals["reference"] == 0) & (totals["with_exchanges"] == 0)]["method"]
     prov = {"crediting_rule": crediting, "seed": seed, "draws": 0 if mc is None else mc.draws,
@@ -117,6 +132,19 @@ def central_values(tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], 
     for fid, grp in tables["facilities"].groupby("facility", sort=False):
         out[(str(fid), "credit")] = [float(v) for v in grp["credit"]]
     return out
+
+
+def apply_direct(exchanges: pd.DataFrame, direct: np.ndarray) -> None:
+    """Fill ``direct`` and ``upstream = gross − direct`` of the exchanges table (in place).
+
+    The table has one row per exchange × method, exchanges in the order of ``direct``'s
+    first axis and methods in the order of its second.
+    """
+    values = np.asarray(direct, dtype=float).reshape(-1)
+    if len(values) != len(exchanges):
+        raise ValueError(f"direct has {len(values)} values for {len(exchanges)} exchange rows")
+    exchanges["direct"] = values
+    exchanges["upstream"] = exchanges["gross"].to_numpy(dtype=float) - values
 
 
 def apply_coverage(tables: dict[str, pd.DataFrame], coverage: Coverage) -> None:

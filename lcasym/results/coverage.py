@@ -73,6 +73,41 @@ class Coverage:
         """Coverage of one exchange for one method (``not assessed`` when unknown)."""
         return self.exchanges.get((exchange, method), NOT_ASSESSED)
 
+    def restricted(self, exchanges: Sequence[str]) -> Coverage:
+        """The coverage of a result that counts only ``exchanges`` (planned ones left out).
+
+        Exchange statuses and their flags are kept for these exchanges; each method's
+        status is the module rule over them, with the ``not covered`` flags redone the
+        way :func:`assess_coverage` writes them.
+        """
+        keep = list(dict.fromkeys(exchanges))
+        kept = set(keep)
+        records = self.flags.to_dict("records")
+        rows = [r for r in records if r["flag"] != "not covered" and r["entity"] in kept]
+        network_rows = {
+            r["method"]: r
+            for r in records
+            if r["flag"] == "not covered" and r["entity"] == "network"
+        }
+        methods: dict[str, str] = {}
+        for label, before in self.methods.items():
+            statuses = [self.exchanges[(x, label)] for x in keep if (x, label) in self.exchanges]
+            methods[label] = NOT_COVERED if before == NOT_COVERED else network_status(statuses)
+            if methods[label] == NOT_COVERED:
+                rows.append(network_rows.get(label) or _flag(
+                    "network", label, "not covered",
+                    "no exchange reaches a flow this method characterises"))  # fmt: skip
+                continue
+            for x in keep:
+                if self.exchanges.get((x, label)) == NOT_COVERED:
+                    rows.append(_flag(x, label, "not covered",
+                                      "no characterised flow in this exchange's data"))  # fmt: skip
+        per_exchange = {k: v for k, v in self.exchanges.items() if k[0] in kept}
+        flags = pd.DataFrame(rows, columns=list(empty_table("flags").columns))
+        if flags.empty:
+            flags = empty_table("flags")
+        return Coverage(methods, per_exchange, flags, self.year, self.vintages, self.basis)
+
     def provenance(self) -> dict[str, Any]:
         """What the result's provenance records: background year, vintages used, basis."""
         return {
