@@ -324,7 +324,7 @@ def _add_exchange_nodes(
 
 def written_databases(plan: ForegroundPlan, network: SymbiosisNetwork) -> tuple[str, ...]:
     """The databases a plan writes: baseline, symbiosis, and custom only when it has any."""
-    names = plan.databases
+    names = naming.foreground_databases(plan.network_id, plan.tag)
     return names if network.custom_activities else names[:2]
 
 
@@ -346,7 +346,7 @@ def write_foreground(
 
     build = plan_hash(plan, network)
     names = written_databases(plan, network)
-    refuse_foreign(plan.databases, bd.projects.current)
+    refuse_foreign(names, bd.projects.current)
     if not force and all(bd.databases.get(n, {}).get(BUILD_KEY) == build for n in names):
         log.info("foreground of %s is current (build %s)", network.network.id, build)
         _mark_used(names)
