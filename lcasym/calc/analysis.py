@@ -38,6 +38,10 @@ def contribution_table(
         return empty_table("contributions")
     units = dict(zip(system.methods, system.method_units, strict=True))
     amounts = plan.edge_amounts()
+    # custom activities under the name the network file uses, not the build's tagged name
+    from lcasym.inventory import naming
+
+    stored_custom, logical_custom = plan.custom_database, naming.custom_database(plan.network_id)
     cache = {} if cache is None else cache
     rows = []
     for edge, amount in zip(plan.edges, amounts, strict=True):
@@ -54,7 +58,9 @@ def contribution_table(
                 "exchange": edge.exchange_id, "component": edge.component,
                 "target": edge.label, "method": method_label(rec["method"]),
                 "unit": units[tuple(rec["method"])], "rank": int(rec["rank"]),
-                "activity": rec["name"], "database": rec["database"], "code": rec["code"],
+                "activity": rec["name"], "code": rec["code"],
+                "database": logical_custom if rec["database"] == stored_custom
+                else rec["database"],
                 "score": amount * float(rec["score"]), "share": float(rec["share"]),
             })  # fmt: skip
     return pd.DataFrame(rows, columns=empty_table("contributions").columns)

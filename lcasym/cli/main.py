@@ -20,6 +20,7 @@ import typer
 
 from lcasym.cli import (
     cmd_calc,
+    cmd_import,
     cmd_network,
     cmd_opportunities,
     cmd_report,
@@ -78,7 +79,15 @@ def main(
     configure_logging(verbose)
 
 
-for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_report, cmd_opportunities):
+for module in (
+    cmd_setup,
+    cmd_network,
+    cmd_calc,
+    cmd_run,
+    cmd_report,
+    cmd_opportunities,
+    cmd_import,
+):
     module.register(app)
 
 
