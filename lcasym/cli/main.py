@@ -26,6 +26,7 @@ from lcasym.cli import (
     cmd_report,
     cmd_run,
     cmd_setup,
+    cmd_years,
 )
 from lcasym.errors import InputError, LcasymError
 
@@ -87,6 +88,7 @@ for module in (
     cmd_report,
     cmd_opportunities,
     cmd_import,
+    cmd_years,
 ):
     module.register(app)
 

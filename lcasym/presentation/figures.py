@@ -458,3 +458,39 @@ def _stack(order: list[str], links: list[_Link], end: str, gap: float) -> _Stack
         top[node] = y
         y += h + gap
     return _Stack(boxes, top, y)
+
+
+# --- a park over reporting years -------------------------------------------------------------
+
+
+def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
+    """Avoided impact per reporting year (bars) with the number of exchanges counted.
+
+    ``totals`` is :attr:`lcasym.calc.years.YearsComparison.totals`.
+    """
+    frame = _one_method(totals, method)
+    scale, unit = _scale_of(frame)
+    frame = frame.assign(
+        avoided=frame["avoided"].astype(float) * scale,
+        year=frame["year"].astype(str),
+        kind=["benefit" if v >= 0 else "burden" for v in frame["avoided"]],
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar(size=22)
+        .encode(
+            x=alt.X("year:O", title="reporting year"),
+            y=alt.Y(
+                "avoided:Q",
+                title=f"avoided (reference − with the exchanges), {unit}/yr",
+                axis=alt.Axis(format=",~s"),
+            ),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["benefit", "burden"], range=[BENEFIT, BURDEN]),
+                legend=None,
+            ),
+            tooltip=["year:O", alt.Tooltip("avoided:Q", format=",.4~g"), "exchanges_counted:Q"],
+        )
+        .properties(width=WIDTH - 160, height=220, title=_short(method, 80))
+    )
