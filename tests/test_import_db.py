@@ -133,14 +133,16 @@ def test_half_linked_database_is_not_written(project, fixtures):
         (lambda p: p.mkdir(), "no .spold files"),
         (lambda p: (p.mkdir(), (p / "x.spold").write_text("not xml")), "could not be read"),
         (lambda p: p.with_suffix(".bin").write_bytes(b"\0\1"), "not a known background format"),
+        (lambda p: p.with_suffix(".csv").write_text("a;b\n1;2\n"), "simapro"),
+        (lambda p: (p.mkdir(), (p / "processes").mkdir()), "jsonld"),
     ],
-    ids=["empty folder", "garbage spold", "unknown file"],
+    ids=["empty folder", "garbage spold", "unknown file", "garbage csv", "empty json-ld"],
 )
 def test_garbage_is_refused_and_the_project_unchanged(project, tmp_path, make, message):
     target = tmp_path / "source"
     make(target)
     if not target.exists():
-        target = target.with_suffix(".bin")
+        target = next(tmp_path.glob("source.*"))
     before = _databases(project)
     out = lcasym("import-db", str(target), "--name", "junk", project=project)
     assert out.returncode == 2, out.stderr
