@@ -479,7 +479,7 @@ def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar(size=22)
         .encode(
-            x=alt.X("year:O", title="reporting year"),
+            x=alt.X("year:O", title="reporting year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "avoided:Q",
                 title=f"avoided (reference − with the exchanges), {unit}/yr",
