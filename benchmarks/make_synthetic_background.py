@@ -181,15 +181,31 @@ class StandInIndex:
     """Resolves codes of the synthetic background (unit from the code)."""
 
     def resolve(self, ref, *, default_database: str):
-        from dataclasses import make_dataclass
+        from lcasym.background.resolve import ActivityInfo
 
-        info = make_dataclass(
-            "Info",
-            ["database", "code", "name", "reference_product", "location", "unit"],
-            frozen=True,
-        )
         i = int(ref.code[1:])
-        return info(BG, ref.code, f"activity {i}", f"product {i}", "GLO", unit_of(i))
+        return ActivityInfo(BG, ref.code, f"activity {i}", f"product {i}", "GLO", unit_of(i))
+
+
+def ensure_methods(directory: Path, *, scale: float = 1.0, seed: int = 1) -> int:
+    """Write the 25 synthetic methods again if any is missing; return how many were written.
+
+    ``lcasym setup`` on this project (which ``bench_scale.py`` needs) currently deletes every
+    LCIA method it did not write when it (re)creates biosphere3.
+    """
+    import bw2data as bd
+
+    from lcasym.background.project import brightway_project
+
+    with brightway_project(project_name(scale, seed), directory):
+        if all(m in bd.methods for m in methods()):
+            return 0
+        _bio, _data, cfs = background_data(scale, seed)
+        for m, values in cfs.items():
+            method = bd.Method(m)
+            method.register(unit="points")
+            method.write(values)
+        return len(cfs)
 
 
 def load_network(directory: Path):

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from lcasym.calc.progress import Progress
 from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.assemble import DEFAULT_SEED, assemble_result
 from lcasym.results.result import SymbiosisResult
@@ -40,11 +41,13 @@ def calculate(
     workers: int | None = None,
     scheduler: str | None = None,
     sensitivity: bool = False,
-    contributions_top: int = 5,
+    contributions_top: int | None = None,
     sdg_mapping: str | Path | None = None,
     project: str | None = None,
     directory: str | Path | None = None,
     include_planned: bool = False,
+    keep_draws: bool = False,
+    progress: bool | Progress | None = None,
 ) -> SymbiosisResult:
     """Calculate what a symbiosis network is worth: LCIA, credits, indicators, SDGs.
 
@@ -70,7 +73,8 @@ def calculate(
     sensitivity
         Add tornado and Sobol tables for the headline climate method.
     contributions_top
-        Background activities listed per exchange component (0 = none).
+        Background activities listed per exchange component (0 = none; default: 5 for
+        networks of up to 200 exchanges, none above, with a flag: ask with a number).
     sdg_mapping
         A user SDG mapping file (default: the shipped one).
     project, directory
@@ -79,6 +83,12 @@ def calculate(
     include_planned
         Count planned exchanges in the totals too (default: kept out, one
         ``planned excluded`` flag each).
+    keep_draws
+        Return the paired Monte Carlo draws as the ``samples`` table (refused above
+        :data:`lcasym.results.samples.MAX_SAMPLE_ROWS` rows, before any work).
+    progress
+        ``progress(done, total, what)`` during contributions and Monte Carlo, or ``True``
+        for ``tqdm`` bars (:mod:`lcasym.calc.progress`).
 
     Returns
     -------
@@ -93,9 +103,10 @@ def calculate(
     """
     from lcasym.calc.session import check_options, check_resources, open_session, read_network
 
-    check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
+    check_options(crediting, draws, contributions_top, cff_defaults, include_planned, keep_draws)
     net = read_network(network)
-    check_resources(net, draws, methods, scheduler, include_planned=include_planned)
+    check_resources(net, draws, methods, scheduler, include_planned=include_planned,
+                    keep_draws=keep_draws)  # fmt: skip
     session = open_session(
         net, methods=methods, project=project, directory=directory,
         background_uncertainty=background_uncertainty, sdg_mapping=sdg_mapping,
@@ -105,4 +116,5 @@ def calculate(
         crediting=crediting, cff_defaults=cff_defaults, draws=draws, seed=seed,
         workers=workers, scheduler=scheduler, sensitivity=sensitivity,
         contributions_top=contributions_top, include_planned=include_planned,
+        keep_draws=keep_draws, progress=progress,
     )  # fmt: skip

@@ -73,6 +73,10 @@ class CalculationError(LcasymError, RuntimeError):
     """A calculation could not be carried out (singular matrix, missing method...)."""
 
 
+class MemoryLimitError(CalculationError, MemoryError):
+    """A calculation would need more memory than the machine has; refused before it starts."""
+
+
 # --- input limits and outputs --------------------------------------------------------------
 
 

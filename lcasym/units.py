@@ -137,8 +137,9 @@ def can_convert(from_unit: str, to_unit: str) -> bool:
         return False
 
 
+@cache
 def conversion_factor(from_unit: str, to_unit: str) -> float:
-    """Return f such that ``x [from_unit] = x·f [to_unit]``.
+    """Return f such that ``x [from_unit] = x·f [to_unit]`` (cached per pair of units).
 
     Raises
     ------

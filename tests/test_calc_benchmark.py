@@ -34,3 +34,18 @@ def test_small_benchmark_runs(tmp_path):
         "6. peak memory",
     ):
         assert figure in result.stdout
+
+
+def test_small_scale_benchmark_runs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--small", "--dir",
+         str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    for line in ("contributions, 40 exchanges", "run      10 exchanges", "api      40 exchanges",
+                 "growth exponent"):  # fmt: skip
+        assert line in result.stdout, result.stdout

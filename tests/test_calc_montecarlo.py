@@ -92,3 +92,23 @@ def test_background_totals_path_equals_component_path(tiny):  # noqa: F811
     np.testing.assert_allclose(a.avoided, b.avoided, rtol=1e-9)
     np.testing.assert_allclose(a.baseline, b.baseline, rtol=1e-9)
     np.testing.assert_allclose(b.exchange_net.sum(axis=1), b.avoided, rtol=1e-9)
+
+
+def test_local_cluster_is_kept_between_calls_and_background_draws_agree(tiny):  # noqa: F811
+    from lcasym.calc.distributed import _CLUSTERS, close_clusters, worker_env
+
+    local = run_monte_carlo(tiny.plan, tiny.system, draws=12, seed=2, background=True)
+    a = run_monte_carlo(tiny.plan, tiny.system, draws=12, seed=2, background=True, workers=2)
+    cluster = _CLUSTERS[2][0]
+    b = run_monte_carlo(tiny.plan, tiny.system, draws=12, seed=2, background=True, workers=2)
+    assert _CLUSTERS[2][0] is cluster  # the second call started no cluster
+    assert a.execution == b.execution == "local-cluster" and a.workers == 2
+    # the same draws wherever they run (PARDISO may round differently on 1 or 2 threads)
+    np.testing.assert_allclose(a.avoided, local.avoided, rtol=1e-9)
+    np.testing.assert_array_equal(a.avoided, b.avoided)
+    # the cores are shared out between the workers
+    import os
+
+    assert worker_env(2)["MKL_NUM_THREADS"] == str(max(1, (os.cpu_count() or 1) // 2))
+    close_clusters()
+    assert not _CLUSTERS

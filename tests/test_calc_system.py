@@ -77,3 +77,18 @@ def test_unknown_activity_raises(tiny):  # noqa: F811
 
     with pytest.raises(CalculationError):
         tiny.system.scores_of([(BG, "nope")])
+
+
+def test_background_draws_share_the_systems_factorisation(tiny):  # noqa: F811
+    # one analysed factorisation: the background Monte Carlo reuses the system's, and the
+    # system's solves still see the original matrix afterwards
+    from lcasym.calc import run_monte_carlo
+
+    fact = tiny.system.factorisation
+    run_monte_carlo(tiny.plan, tiny.system, draws=5, seed=1, background=True)
+    assert fact.dirty  # the last draw's values are in it...
+    e = np.zeros(tiny.system.technosphere.shape[0])
+    e[tiny.system.rows([(BG, "gypsum")])[0]] = 1.0
+    supply = tiny.system.factorisation.solve(e)  # ...until the system uses it again
+    assert tiny.system.factorisation is fact and not fact.dirty
+    np.testing.assert_allclose(tiny.system.technosphere @ supply, e, atol=1e-12)

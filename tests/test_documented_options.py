@@ -67,7 +67,7 @@ def test_calc_flags(bw_project, tmp_path):
     assert logged and all(name.startswith("lcasym") for name in logged), logged
 
     # two methods, CFF, Monte Carlo with seed, sensitivity, CSV by -f
-    lcasym(
+    mc = lcasym(
         "calc", str(TINY), "-m", GWP, "-m", EF_CC, "-c", "cff", "-n", "50", "-s", "7",
         "--sensitivity", "-f", "csv", "-o", "r.data", *where, cwd=tmp_path,
     )  # fmt: skip
@@ -78,7 +78,9 @@ def test_calc_flags(bw_project, tmp_path):
     )
     sens_text = " ".join(map(str, long[long.section == "sensitivity"].to_numpy().ravel()))
     assert "tornado" in sens_text and "sobol" in sens_text
-    assert "uncertainty" in set(long.section)
+    # tiny.yaml gives no distribution: no Monte Carlo, no interval, and the summary says why
+    assert "uncertainty" not in set(long.section)
+    assert "(no uncertainty data)" in mc.stderr
 
     # background uncertainty on two local workers, supplier rule, Excel by suffix
     lcasym(
@@ -99,6 +101,7 @@ def test_calc_flags(bw_project, tmp_path):
     ) as cluster:
         lcasym(
             "calc", str(TINY), "-m", GWP, "-c", "network", "-n", "10",
+            "--background-uncertainty",  # tiny.yaml has no distribution of its own
             "--scheduler", cluster.scheduler_address, "-f", "json", "-o", "r.json",
             cwd=tmp_path,
         )  # fmt: skip

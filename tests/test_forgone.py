@@ -79,6 +79,25 @@ def test_forgone_component_and_totals():
     assert water.forgone == pytest.approx(3.0)
 
 
+def test_headline_shows_the_figure_without_forgone_output_next_to_the_net_one():
+    """Only 'heat' has forgone output (750 kg, above): Σ F = 750, so the gross fuel-savings
+    figure is avoided + F = 3170 + 750 = 3920; the net avoided total stays 3170."""
+    from lcasym.cli.cmd_calc import summary_lines
+
+    res = result(with_forgone(ratio=0.15, ratio_unit="kWh/kWh"))
+    res.provenance["headline_method"] = GWP
+    head = res.headline()
+    assert head["avoided"] == pytest.approx(3170)
+    assert head["forgone"] == pytest.approx(750)
+    assert head["avoided_without_forgone"] == pytest.approx(3920)
+    lines = "\n".join(summary_lines(res))
+    assert "cogeneration power) 0.75 t" in lines and "accounting): 3.92 t" in lines  # kg → t
+    no_debit = result(network())
+    no_debit.provenance["headline_method"] = GWP
+    assert no_debit.headline()["forgone"] == 0
+    assert "forgone output" not in "\n".join(summary_lines(no_debit))
+
+
 def test_dimensionless_ratio_converts_units():
     # No ratio_unit: 10 MWh · 0.15 = 1.5 MWh = 1,500 kWh of electricity, the same 750 kg.
     res = result(with_forgone(ratio=0.15))

@@ -430,3 +430,37 @@ def test_tornado_section_from_a_sensitivity_table(tmp_path):
     assert re.search(r"<td>heat.amount</td><td class=\"n\">2.66</td><td class=\"n\">5.18</td>"
                      r"<td class=\"n\">2.52</td>", html)  # fmt: skip
     assert "No sensitivity analysis was run" not in html and "--sensitivity -o s.html" in html
+
+
+def test_opportunity_section_marks_partners_and_chosen_candidates():
+    """Section 9 data by hand: 3 candidates, top 2 listed, kg CO2-eq shown in t.
+
+    a>b (avoided 12,000 kg = 12 t) is between firms that already exchange ('x1') and is
+    chosen; c>d (5,000 kg = 5 t) is new; e>f is counted but not listed (top=2).
+    """
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from lcasym.report.opportunities import opportunity_section
+
+    ranked = pd.DataFrame({
+        "rank": [1, 2, 3], "candidate": ["a>b", "c>d", "e>f"], "synergy": ["heat"] * 3,
+        "supplier": ["s1", "s2", "s3"], "receiver": ["r1", "r2", "r3"],
+        "supply_flow": ["heat"] * 3, "demand_flow": ["heat"] * 3,
+        "potential": [100.0, 50.0, 1.0], "unit": ["MWh"] * 3, "distance_km": [1.0, 2.0, 3.0],
+        "avoided": [12_000.0, 5_000.0, 1.0], "coverage": ["covered"] * 3, "notes": [""] * 3,
+    })  # fmt: skip
+    opps = SimpleNamespace(
+        ranked=lambda: ranked, headline=0, method_units=("kg CO2-eq",),
+        method_label=lambda m: "IPCC 2021 | climate change | GWP100", source="inv.yaml",
+        inventory=SimpleNamespace(facilities=[SimpleNamespace(id="s1", name="Firm <S1>")]),
+    )  # fmt: skip
+    network = SimpleNamespace(exchanges=[SimpleNamespace(id="x1", supplier="s1", receiver="r1")])
+    section = opportunity_section(opps, network, chosen=["a>b"], top=2)
+    assert section["unit"] == "t CO2-eq" and section["count"] == 3
+    assert [r["candidate"] for r in section["rows"]] == ["a>b", "c>d"]
+    assert [r["avoided"] for r in section["rows"]] == [12.0, 5.0]
+    assert [r["in_network"] for r in section["rows"]] == ["x1", ""]
+    assert [r["chosen"] for r in section["rows"]] == [True, False]
+    assert section["rows"][0]["supplier"] == "Firm <S1>" and section["in_network"] == 1

@@ -117,3 +117,52 @@ def test_cli_checks_report_options_before_calculating(tmp_path):
         assert out.returncode == 2, (args, out.stderr)
         assert message in out.stderr and "Traceback" not in out.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_report_adds_the_discovery_section_apart_from_the_results(bw_project, tmp_path):
+    """`lcasym report --opportunities`: section 9 lists discovery's best candidates.
+
+    Expected values come from `discover()` on the same inventory (the table `lcasym
+    opportunities` prints): each listed candidate's avoided GWP at its potential, kg → t,
+    3 significant figures; candidates between partners that already exchange in
+    examples/kalundborg.yaml are marked with those exchanges' ids (supplier → receiver
+    pairs read from the YAML here).
+    """
+    from lcasym.discovery import discover
+    from lcasym.report.opportunities import DEFAULT_TOP
+
+    inventory = examples_dir() / "kalundborg_before.yaml"
+    gwp = "IPCC 2021|climate change|global warming potential (GWP100)"
+    out = lcasym("report", str(examples_dir() / "kalundborg.yaml"), "--draws", "0",
+                 "--opportunities", str(inventory), "--html", "--no-datapoints",
+                 "-m", gwp,
+                 "-o", str(tmp_path / "k.pdf"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "k.html").read_text(encoding="utf-8")
+    text = text_of(tmp_path / "k.pdf")
+    assert "9 Further opportunities (discovery screening)" in text
+    assert "not part of the avoided emissions reported in sections 1 to 8" in html
+    opps = discover(inventory, methods=[gwp],
+                    project=bw_project.project, directory=bw_project.directory)  # fmt: skip
+    ranked = opps.ranked()
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for e in yaml_exchanges():
+        pairs.setdefault((e["supplier"], e["receiver"]), []).append(e["id"])
+    section = html[html.index('id="opportunities"') :]
+    for r in ranked.head(DEFAULT_TOP).itertuples():
+        shown = format_supported(r.avoided * 1e-3)[0]
+        assert shown in section, (r.candidate, shown)
+        held = pairs.get((r.supplier, r.receiver))
+        if held:
+            assert f"partners already exchange ({', '.join(held)})" in section, r.candidate
+    assert f"{len(ranked)} candidates" in section
+
+
+def test_report_refuses_a_bad_inventory_before_calculating(tmp_path):
+    bad = tmp_path / "inv.yaml"
+    bad.write_text("park: {name: x}\nfacilities: 3\n", encoding="utf-8")
+    out = lcasym("report", str(examples_dir() / "kalundborg.yaml"), "--opportunities",
+                 str(bad), "-o", str(tmp_path / "k.pdf"))  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert "inv.yaml" in out.stderr
+    assert not (tmp_path / "k.pdf").exists()

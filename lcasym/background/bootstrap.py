@@ -568,7 +568,9 @@ def _biosphere_step(notify: Progress) -> tuple[StepResult, bool, bool]:
         if existed:  # registered but empty: nothing to lose
             del databases[lcia.BIOSPHERE]
         bw2io.create_default_biosphere3()
-        action, detail, changed, anew = ("repaired" if existed else "written"), "", True, True
+        # anew (foreign methods may point at the old ids) only when there was a biosphere3
+        # before: a first write leaves no method of another database stale
+        action, detail, changed, anew = ("repaired" if existed else "written"), "", True, existed
     else:
         missing = _missing_flows()
         db = Database(lcia.BIOSPHERE)

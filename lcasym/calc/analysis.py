@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from lcasym.background.methods import method_label
@@ -13,57 +13,104 @@ from lcasym.errors import CalculationError
 from lcasym.results.tables import empty_table
 
 if TYPE_CHECKING:
+    from lcasym.calc.progress import Progress
     from lcasym.calc.system import LcaSystem
     from lcasym.inventory.plan import ForegroundPlan
 
 log = logging.getLogger(__name__)
 
 
-def contribution_table(
+#: Contributions are listed by default up to this many exchanges; above, on request only.
+CONTRIBUTIONS_AUTO_EXCHANGES = 200
+#: Activities listed per exchange component when ``contributions_top`` is not given.
+DEFAULT_CONTRIBUTIONS_TOP = 5
+_WANTED = {("baseline", "displaced"), ("baseline", "treatment"), ("symbiosis", "transport"),
+           ("symbiosis", "extra"), ("symbiosis", "forgone")}  # fmt: skip
+
+
+def contributions_for(
     plan: ForegroundPlan,
     system: LcaSystem,
     *,
-    top: int,
-    cache: MutableMapping[tuple, pd.DataFrame] | None = None,
+    top: int | None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The contribution table and its flags; ``top=None`` chooses by network size.
+
+    ``None``: ``DEFAULT_CONTRIBUTIONS_TOP`` activities for networks of up to
+    ``CONTRIBUTIONS_AUTO_EXCHANGES`` exchanges; larger networks get an empty table and a
+    ``contributions not computed`` flag (ask with ``top=N``).
+    """
+    flags = empty_table("flags")
+    if top is None:
+        n = len({e.exchange_id for e in plan.edges if e.exchange_id})
+        top = DEFAULT_CONTRIBUTIONS_TOP
+        if n > CONTRIBUTIONS_AUTO_EXCHANGES:
+            top = 0
+            flags = pd.DataFrame(
+                [{"entity": "network", "method": "", "flag": "contributions not computed",
+                  "detail": f"{n} exchanges (over {CONTRIBUTIONS_AUTO_EXCHANGES}): "
+                            "contributions are computed on request (contributions_top=N)"}],
+                columns=flags.columns,
+            )  # fmt: skip
+    return contribution_table(plan, system, top=top, progress=progress), flags
+
+
+def contribution_table(
+    plan: ForegroundPlan, system: LcaSystem, *, top: int, progress: Progress | None = None
 ) -> pd.DataFrame:
     """Background activities behind each exchange component, from the central values.
 
-    For each baseline displaced/treatment edge and each symbiosis transport/extra edge of
-    exchange k with amount ``a`` and target t: the ``top`` activities j of
-    ``system.contributions(t)``; ``share`` = share of j in the unit score of t, ``score`` =
-    ``a · g_j`` (that part of the component, in the method's unit). ``cache`` keeps
-    ``system.contributions`` per ``(target, top)`` between calls on the same system.
+    For each baseline displaced/treatment edge and each symbiosis transport/extra/forgone
+    edge of exchange k with amount ``a`` and target t: the ``top`` activities j of one unit
+    of t (``LcaSystem.top_contributions``: one forward solve per distinct target, cached);
+    ``share`` = share of j in the unit score of t, ``score`` = ``a · g_j`` (that part of the
+    component, in the method's unit). Activities that contribute nothing are left out.
     """
-    if top <= 0:
+    columns = empty_table("contributions").columns
+    edges = [
+        (e, a)
+        for e, a in zip(plan.edges, plan.edge_amounts(), strict=True)
+        if (e.scenario, e.component) in _WANTED and e.exchange_id is not None
+    ]
+    if top <= 0 or not edges:
         return empty_table("contributions")
-    units = dict(zip(system.methods, system.method_units, strict=True))
-    amounts = plan.edge_amounts()
-    # custom activities under the name the network file uses, not the build's tagged name
-    from lcasym.inventory import naming
+    targets = list(dict.fromkeys((e.target[0], e.target[1]) for e, _ in edges))
+    found = system.top_contributions(targets, top=top, progress=progress)
+    position = {t: i for i, t in enumerate(targets)}
+    activity = np.stack([found[t].activity for t in targets])  # (T, top, M)
+    score = np.stack([found[t].score for t in targets])
+    total = np.stack([found[t].total for t in targets])  # (T, M)
+    which = np.array([position[(e.target[0], e.target[1])] for e, _ in edges])
+    amount = np.array([a for _, a in edges], dtype=float)
+    # grid (edge, method, rank), the order of the rows
+    act = activity[which].transpose(0, 2, 1)
+    unit_score = score[which].transpose(0, 2, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total[which][:, :, None] != 0, unit_score / total[which][:, :, None],
+                         np.nan)  # fmt: skip
+    edge_i, method_i, rank_i = np.nonzero(act >= 0)
+    if not len(edge_i):
+        return empty_table("contributions")
+    keys = system.activity_keys()
+    picked = act[edge_i, method_i, rank_i]
+    labels = np.array([method_label(m) for m in system.methods], dtype=object)
+    units = np.array(system.method_units, dtype=object)
 
-    stored_custom, logical_custom = plan.custom_database, naming.custom_database(plan.network_id)
-    cache = {} if cache is None else cache
-    rows = []
-    for edge, amount in zip(plan.edges, amounts, strict=True):
-        wanted = (edge.scenario == "baseline" and edge.component in ("displaced", "treatment")) or (
-            edge.scenario == "symbiosis" and edge.component in ("transport", "extra", "forgone")
-        )
-        if not wanted or edge.exchange_id is None:
-            continue
-        key = (edge.target, top)
-        if key not in cache:
-            cache[key] = system.contributions(edge.target, top=top)
-        for rec in cache[key].to_dict("records"):
-            rows.append({
-                "exchange": edge.exchange_id, "component": edge.component,
-                "target": edge.label, "method": method_label(rec["method"]),
-                "unit": units[tuple(rec["method"])], "rank": int(rec["rank"]),
-                "activity": rec["name"], "code": rec["code"],
-                "database": logical_custom if rec["database"] == stored_custom
-                else rec["database"],
-                "score": amount * float(rec["score"]), "share": float(rec["share"]),
-            })  # fmt: skip
-    return pd.DataFrame(rows, columns=empty_table("contributions").columns)
+    def per_edge(values: list) -> np.ndarray:
+        return np.array(values, dtype=object)[edge_i]
+
+    frame = pd.DataFrame({
+        "exchange": per_edge([e.exchange_id for e, _ in edges]),
+        "component": per_edge([e.component for e, _ in edges]),
+        "target": per_edge([e.label for e, _ in edges]),
+        "method": labels[method_i], "unit": units[method_i], "rank": rank_i + 1,
+        "activity": [system.names.get(keys[j], "") for j in picked],
+        "database": [keys[j][0] for j in picked], "code": [keys[j][1] for j in picked],
+        "score": amount[edge_i] * unit_score[edge_i, method_i, rank_i],
+        "share": share[edge_i, method_i, rank_i],
+    })  # fmt: skip
+    return frame[list(columns)]
 
 
 def sensitivity_table(

@@ -1,28 +1,47 @@
-"""Run independent chunks on Dask: in-process, on a local cluster, or on an existing one.
+"""Run independent chunks in-process, on a local Dask cluster, or on an existing one.
 
 ``map_chunks(func, n_chunks, shared=..., workers=None, scheduler=None)`` returns
 ``[func(c, shared) for c in range(n_chunks)]`` in chunk order:
 
-- ``workers=None, scheduler=None``: in this process, one chunk after the other (no Dask);
-- ``workers=N``: a ``distributed.LocalCluster`` of N single-threaded worker processes
-  with ``MKL_NUM_THREADS=OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1``, closed afterwards;
+- ``workers=None, scheduler=None``: in this process, one chunk after the other;
+- ``workers=N``: a ``distributed.LocalCluster`` of N worker processes with one thread each
+  and ``MKL_NUM_THREADS = OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = max(1, cores // N)``
+  (the cores are shared out, so 2 workers on 2 cores use one core each). The cluster is
+  started on first use and kept for later calls with the same N (closed when the process
+  exits, or with ``close_clusters()``): a second call pays no start-up;
 - ``scheduler="tcp://host:port"`` (or a ``distributed.Client``): an existing cluster.
 
 ``shared`` is sent once to every worker (``Client.scatter(broadcast=True)``); each chunk
 generates its own draws from ``(seed, chunk index)`` where it runs, so only small results
 travel back, and the numbers do not depend on the number of workers.
+
+When Dask pays: a chunk must cost much more than shipping it. Foreground-only Monte Carlo
+(milliseconds per thousand draws) never does; background Monte Carlo (one numerical
+factorisation per draw) does when the draws outlast the cluster's start-up and each
+worker's first factorisation, and only with as many idle cores as workers: MKL already
+uses every core for one factorisation in-process (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lcasym.calc.progress import Progress
+
 log = logging.getLogger(__name__)
-SINGLE_THREAD_ENV = {"MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+_CLUSTERS: dict[int, tuple[Any, Any]] = {}
+
+
+def worker_env(workers: int) -> dict[str, str]:
+    """Thread settings of a local worker: the cores shared out between ``workers``."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(workers, 1)))
+    return {"MKL_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads}
 
 
 @dataclass(frozen=True)
@@ -34,24 +53,64 @@ class Execution:
     address: str | None = None
 
 
+def close_clusters() -> None:
+    """Close the local clusters kept by ``dask_client`` (also done at exit)."""
+    while _CLUSTERS:
+        _, (cluster, client) = _CLUSTERS.popitem()
+        with contextlib.suppress(Exception):
+            client.close()
+        with contextlib.suppress(Exception):
+            cluster.close()
+
+
+atexit.register(close_clusters)
+
+
+def _local_client(workers: int):
+    """The kept local cluster of ``workers`` workers, started if needed."""
+    from lcasym.extras import require
+
+    dist = require("distributed")  # lcasym[dask]: a clear message when it is missing
+    Client, LocalCluster = dist.Client, dist.LocalCluster
+
+    kept = _CLUSTERS.get(workers)
+    if kept is not None and kept[1].status == "running":
+        return kept
+    if kept is not None:
+        close_clusters()
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        env=worker_env(workers),
+        silence_logs=logging.WARNING,
+    )
+    client = Client(cluster)
+    client.wait_for_workers(workers)
+    _CLUSTERS[workers] = (cluster, client)
+    return cluster, client
+
+
 @contextlib.contextmanager
 def dask_client(
     *, workers: int | None = None, scheduler: Any = None
 ) -> Iterator[tuple[Any, Execution]]:
     """Yield ``(client, execution)``; ``client`` is None in-process.
 
-    A local cluster started here is closed on exit; an existing cluster is left running.
+    A local cluster is kept for the next call (see the module docstring); a client made
+    here for a scheduler address is closed on exit, the cluster behind it left running.
     """
     if scheduler is not None and workers is not None:
         raise ValueError("give either workers=N (local cluster) or scheduler=..., not both")
     if scheduler is None and workers is None:
         yield None, Execution("in-process", 1)
         return
-    from lcasym.extras import require
-
-    Client, LocalCluster = require("distributed").Client, require("distributed").LocalCluster
-
     if scheduler is not None:
+        from lcasym.extras import require
+
+        Client = require("distributed").Client
+
         if isinstance(scheduler, Client):
             client, own = scheduler, False
         else:
@@ -66,19 +125,8 @@ def dask_client(
     assert workers is not None  # the other cases returned above
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            env=dict(SINGLE_THREAD_ENV),
-            silence_logs=logging.WARNING,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        client.wait_for_workers(workers)
-        yield client, Execution("local-cluster", workers, cluster.scheduler_address)
+    cluster, client = _local_client(workers)
+    yield client, Execution("local-cluster", workers, cluster.scheduler_address)
 
 
 def map_chunks(
@@ -88,14 +136,25 @@ def map_chunks(
     shared: Any,
     workers: int | None = None,
     scheduler: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Any], Execution]:
     """``[func(c, shared) for c in range(n_chunks)]``, run where the options say.
 
-    Returns the results in chunk order and an ``Execution`` record.
+    Returns the results in chunk order and an ``Execution`` record. ``progress(c)`` is
+    called with each chunk index as that chunk finishes (in-process or on a worker).
     """
     with dask_client(workers=workers, scheduler=scheduler) as (client, execution):
         if client is None:
-            return [func(c, shared) for c in range(n_chunks)], execution
+            results = []
+            for c in range(n_chunks):
+                results.append(func(c, shared))
+                if progress is not None:
+                    progress(c)
+            return results, execution
+        from lcasym.extras import require
+
+        as_completed = require("distributed").as_completed
+
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         futures = [
             client.submit(
@@ -103,8 +162,30 @@ def map_chunks(
             )
             for c in range(n_chunks)
         ]
+        index = {f.key: c for c, f in enumerate(futures)}
+        for future in as_completed(futures):
+            if future.status == "error":
+                break  # gather raises the worker's exception
+            if progress is not None:
+                progress(index[future.key])
         results = client.gather(futures)
+        del shared_future
         log.info(
             "computed %d chunks on %s (%d workers)", n_chunks, execution.mode, execution.workers
         )
         return list(results), execution
+
+
+def chunk_progress(
+    progress: Progress | None, sizes: list[int], what: str
+) -> Callable[[int], None] | None:
+    """Adapt ``progress(done, total, what)`` to ``map_chunks``'s per-chunk calls."""
+    if progress is None:
+        return None
+    total, state = sum(sizes), {"done": 0}
+
+    def report(chunk: int) -> None:
+        state["done"] += sizes[chunk]
+        progress(state["done"], total, what)
+
+    return report

@@ -35,6 +35,7 @@ import pandas as pd
 
 from lcasym.calc.edits import Edit, EditsLike, edited_network, parameter_values, parse_edits
 from lcasym.calc.evaluate import ComponentScores, compile_plan
+from lcasym.calc.progress import Progress, as_progress
 from lcasym.calc.variants import (
     BY,
     ParsedVariant,
@@ -50,6 +51,7 @@ from lcasym.network.model import Status, SymbiosisNetwork
 from lcasym.results.assemble import DEFAULT_SEED, assemble_result
 from lcasym.results.crediting import RULES, check_rule, default_cff_factors
 from lcasym.results.flags import concat_flags, no_uncertainty, planned_excluded
+from lcasym.results.tables import credit_function
 
 if TYPE_CHECKING:
     from lcasym.calc.system_cache import CachedSystem
@@ -81,15 +83,21 @@ def check_resources(
     scheduler: Any = None,
     *,
     include_planned: bool = False,
+    keep_draws: bool = False,
 ) -> None:
     """Refuse, before any work, draws that cannot fit in memory and an unreachable scheduler.
 
-    See :mod:`lcasym.calc.budget`; raises its ``LimitError`` / ``SchedulerError``.
+    See :mod:`lcasym.calc.budget`; raises its ``LimitError`` / ``SchedulerError``, and
+    ``InputError`` when ``keep_draws`` would give a ``samples`` table over its row limit.
     """
-    from lcasym.calc.budget import check_draws, check_scheduler
+    from lcasym.calc.budget import DEFAULT_METHOD_COUNT, check_draws, check_scheduler
+    from lcasym.results.samples import check_samples_size
 
     n = len(network.exchanges) if include_planned else len(network.operating_exchanges())
     check_draws(draws, n, len(methods) if methods else None)
+    if keep_draws and draws:
+        n_methods = len(methods) if methods else DEFAULT_METHOD_COUNT
+        check_samples_size(draws, n, len(network.facilities), n_methods)
     if draws and isinstance(scheduler, str):
         check_scheduler(scheduler)
 
@@ -97,9 +105,10 @@ def check_resources(
 def check_options(
     crediting: str,
     draws: int,
-    contributions_top: int,
+    contributions_top: int | None,
     cff_defaults: Mapping[str, float] | None,
     include_planned: bool = False,
+    keep_draws: bool = False,
 ) -> None:
     """Check a result's options before any work; raise ``InputError`` listing each problem."""
     check_rule(crediting)
@@ -107,12 +116,11 @@ def check_options(
     problems = []
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         problems.append(Problem(f"draws must be an integer ≥ 0, got {draws!r}"))
-    if (
-        isinstance(contributions_top, bool)
-        or not isinstance(contributions_top, int)
-        or (contributions_top < 0)
-    ):
-        problems.append(Problem(f"contributions_top must be ≥ 0, got {contributions_top!r}"))
+    top = contributions_top
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
+        problems.append(Problem(f"contributions_top must be ≥ 0 or None, got {top!r}"))
+    if keep_draws and not draws:
+        problems.append(Problem("keep_draws needs Monte Carlo draws (draws > 0)"))
     if not isinstance(include_planned, bool):
         problems.append(Problem(f"include_planned must be True or False, got {include_planned!r}"))
     if problems:
@@ -331,8 +339,10 @@ class EngineSession:
         workers: int | None = None,
         scheduler: str | None = None,
         sensitivity: bool = False,
-        contributions_top: int = 5,
+        contributions_top: int | None = None,
         include_planned: bool = False,
+        keep_draws: bool = False,
+        progress: bool | Progress | None = None,
     ) -> SymbiosisResult:
         """The full result of the network after ``edits`` (no Brightway write).
 
@@ -353,17 +363,25 @@ class EngineSession:
         sensitivity
             Tornado and Sobol tables for the headline method.
         contributions_top
-            Background activities listed per exchange component (0 = none).
+            Background activities listed per exchange component (0 = none; None: 5 for
+            networks of up to 200 exchanges, none above with a flag).
         include_planned
             Count planned exchanges too (default: kept out of the reporting year's totals,
             with a ``planned excluded`` flag each).
+        keep_draws
+            Return the paired Monte Carlo draws as the ``samples`` table.
+        progress
+            ``progress(done, total, what)`` during contributions and Monte Carlo, or
+            ``True`` for ``tqdm`` bars (:mod:`lcasym.calc.progress`).
         """
         from lcasym.background.methods import method_label
-        from lcasym.calc.analysis import contribution_table, sensitivity_table
+        from lcasym.calc.analysis import contributions_for, sensitivity_table
 
-        check_options(crediting, draws, contributions_top, cff_defaults, include_planned)
+        check_options(crediting, draws, contributions_top, cff_defaults, include_planned,
+                      keep_draws)  # fmt: skip
         check_resources(self.network, draws, self.methods, scheduler,
-                        include_planned=include_planned)  # fmt: skip
+                        include_planned=include_planned, keep_draws=keep_draws)  # fmt: skip
+        report = as_progress(progress)
         parsed = parse_edits(edits, self.network)
         seed = DEFAULT_SEED if seed is None else int(seed)
         x, _, mask = self._vector(parsed, include_planned)
@@ -379,18 +397,20 @@ class EngineSession:
         uncertain = self._uncertainty_sources(plan)
         mc = None
         if draws and uncertain:
-            mc = self._monte_carlo(plan, scores, draws, seed, workers, scheduler)
+            credits = credit_function(net, crediting, cff_defaults)
+            mc = self._monte_carlo(plan, draws, seed, workers, scheduler, keep_draws, credits,
+                                   report)  # fmt: skip
         sens = None
         if sensitivity:
             sens = sensitivity_table(plan, self.system, self.methods.index(self.headline), seed)
-        contributions = None
-        if contributions_top:
-            with self._entry.lock:  # the contribution solves share the factorisation
-                contributions = contribution_table(
-                    plan, self.system, top=contributions_top, cache=self._entry.contributions
-                )
+        with self._entry.lock:  # the contribution solves share the factorisation
+            contributions, contribution_flags = contributions_for(
+                plan, self.system, top=contributions_top, progress=report
+            )
         flags = concat_flags(
-            planned_excluded(net, counted), None if uncertain else no_uncertainty(draws)
+            planned_excluded(net, counted),
+            None if uncertain else no_uncertainty(draws),
+            contribution_flags,
         )
         prov = dict(self._provenance)
         prov.update(
@@ -431,6 +451,7 @@ class EngineSession:
             coverage=self._coverage.restricted(counted),
             direct=direct,
             indicators_network=_counted_network(net, counted),
+            keep_draws=keep_draws and mc is not None,
         )
 
     def _uncertainty_sources(self, plan: ForegroundPlan) -> list[str]:
@@ -448,17 +469,24 @@ class EngineSession:
                 out.append(f"background distributions ({entries:,} matrix entries)")
         return out
 
-    def _monte_carlo(self, plan, scores, draws, seed, workers, scheduler):
+    def _monte_carlo(self, plan, draws, seed, workers, scheduler, keep_draws, credits, progress):
         from lcasym.calc.montecarlo import run_monte_carlo
 
-        keep = "components" if draws * scores.displaced[0].size <= 4_000_000 else "exchanges"
+        if workers is not None and not self.background_uncertainty:
+            # foreground-only draws cost milliseconds: local worker processes only add
+            # start-up and shipping (benchmarks/README.md), so they run here
+            log.info("foreground-only Monte Carlo runs in-process (faster than %d workers)",
+                     workers)  # fmt: skip
+            workers = None
         kwargs = dict(
             draws=draws,
             seed=seed,
             background=self.background_uncertainty,
             workers=workers,
             scheduler=scheduler,
-            keep=keep,
+            keep="components" if keep_draws else "auto",
+            credits=credits,
+            progress=progress,
         )
         if self.background_uncertainty and not (workers or scheduler):
             # In-process background draws re-factorise a per-process copy of A; one

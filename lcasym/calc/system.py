@@ -21,6 +21,7 @@ re-factorised numerically only (the symbolic analysis is done once). See
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from lcasym.calc.contributions import BATCH, TopContributions, top_contributions
+from lcasym.calc.progress import Progress
 from lcasym.calc.sampling import draw_stats_arrays, type_groups
 from lcasym.errors import (
     CalculationError,
@@ -50,21 +53,47 @@ except ImportError:  # pragma: no cover
     PyPardisoSolver = None
     PARDISO = False
 
+_SOLVER_TEMPLATE: list = []
+
+
+def new_pardiso_solver():
+    """A fresh PARDISO handle; MKL is located and loaded once per process.
+
+    ``PyPardisoSolver()`` searches for the MKL library on every call (``find_library``
+    runs a subprocess: 0.2–0.6 s); later solvers copy the first one's library handle and
+    get their own, empty PARDISO state (``pt``, ``iparm``, ``perm``).
+    """
+    if not _SOLVER_TEMPLATE:
+        _SOLVER_TEMPLATE.append(PyPardisoSolver())
+    solver = copy.copy(_SOLVER_TEMPLATE[0])
+    solver.pt = np.zeros_like(solver.pt)
+    solver.iparm = np.zeros_like(solver.iparm)
+    solver.perm = np.zeros(0, dtype=np.int32)
+    solver.factorized_A = sparse.csr_matrix((0, 0))
+    solver.phase = 13
+    return solver
+
 
 class Factorisation:
     """LU factorisation of a square CSR matrix reused for ``A x = b`` and ``Aᵀ y = b``.
 
     ``refactorise(data)`` replaces the values (same sparsity pattern) and factorises
     numerically only, reusing the symbolic analysis (PARDISO phase 22).
+    ``original`` holds the values it was built with: a factorisation shared between a
+    system and its background Monte Carlo is put back to them (``dirty``) when the system
+    next solves with it, not after every run of draws.
     """
 
     def __init__(self, matrix: sparse.csr_matrix) -> None:
         self.matrix = sparse.csr_matrix(matrix, dtype=np.float64, copy=True)
+        self.shared = False
+        self.dirty = False  # holds other values than ``original`` (a background draw)
         self.matrix.sort_indices()
+        self.original = self.matrix.data.copy()
         if PARDISO:
             if not np.diff(self.matrix.indptr).all():
                 raise SingularSystemError("technosphere matrix has an empty row: it is singular")
-            self._solver = PyPardisoSolver()
+            self._solver = new_pardiso_solver()
             self._run(11, np.zeros((self.matrix.shape[0], 1)))
             # iparm[7] = 0: iterative refinement only after perturbed pivots. MKL's default
             # for mtype 11 (2 steps after every solve) triples the cost of a solve; the
@@ -92,6 +121,7 @@ class Factorisation:
 
     def refactorise(self, data: np.ndarray) -> None:
         """Put new values into the matrix (same pattern) and factorise numerically."""
+        self.dirty = data is not self.original
         self.matrix.data[:] = data
         if PARDISO:
             self._run(22, np.zeros((self.matrix.shape[0], 1)))
@@ -251,7 +281,12 @@ _FACTORISATIONS: dict[str, Factorisation] = {}
 
 
 def _factorisation(model: BackgroundModel) -> Factorisation:
-    """One analysed factorisation per process and background (cached by token)."""
+    """One analysed factorisation per process and background (cached by token).
+
+    In the process that loaded the system it is the system's own factorisation
+    (``LcaSystem.factorisation`` registers it), so a background Monte Carlo does not
+    analyse ``A`` a second time.
+    """
     fact = _FACTORISATIONS.get(model.token)
     if fact is None:
         _FACTORISATIONS.clear()
@@ -300,6 +335,8 @@ class LcaSystem:
     names: Mapping[Key, str] = field(default_factory=dict)
     _lambda: np.ndarray | None = field(default=None, repr=False)
     _fact: Factorisation | None = field(default=None, repr=False)
+    _direct: np.ndarray | None = field(default=None, repr=False)
+    _top: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_brightway(
@@ -323,7 +360,15 @@ class LcaSystem:
     def factorisation(self) -> Factorisation:
         """The one factorisation of ``A`` (built on first use)."""
         if self._fact is None:
-            self._fact = Factorisation(self.technosphere)
+            token = self.background.token if self.background is not None else None
+            cached = _FACTORISATIONS.get(token) if token else None
+            self._fact = cached or Factorisation(self.technosphere)
+            if token:
+                self._fact.shared = True
+                _FACTORISATIONS.clear()
+                _FACTORISATIONS[token] = self._fact
+        if self._fact.dirty:  # background draws left their values in it
+            self._fact.refactorise(self._fact.original)
         return self._fact
 
     def unit_scores(self) -> np.ndarray:
@@ -355,25 +400,49 @@ class LcaSystem:
         """Rows of ``Λ`` for these keys: (n_keys, n_methods)."""
         return self.unit_scores()[self.rows(keys)]
 
+    def direct_scores(self) -> np.ndarray:
+        """``d = Bᵀ C`` (n_activities, n_methods): score of each activity's own emissions."""
+        if self._direct is None:
+            self._direct = np.asarray(self.biosphere.T @ self.factors)
+        return self._direct
+
+    def top_contributions(
+        self, keys: Sequence[Key], *, top: int, progress: Progress | None = None
+    ) -> dict[Key, TopContributions]:
+        """Top ``top`` contributing activities of one unit of each key (cached per system).
+
+        One forward solve per key not seen before, ``contributions.BATCH`` keys per call of
+        the existing factorisation (see :mod:`lcasym.calc.contributions`).
+        """
+        wanted: list[Key] = list(dict.fromkeys((k[0], k[1]) for k in keys))
+        todo = [k for k in wanted if (k, top) not in self._top]
+        if todo:
+            rows = [int(r) for r in self.rows(todo)]
+            direct, solve = self.direct_scores(), self.factorisation.solve
+            for start in range(0, len(todo), BATCH):
+                part = todo[start : start + BATCH]
+                found = top_contributions(solve, direct, rows[start : start + BATCH], top=top)
+                self._top.update({(k, top): t for k, t in zip(part, found, strict=True)})
+                if progress is not None:
+                    progress(min(start + BATCH, len(todo)), len(todo), "contributions")
+        return {k: self._top[(k, top)] for k in wanted}
+
     def contributions(self, key: Key, *, top: int = 10) -> pd.DataFrame:
         """Background activities that drive the score of one unit of ``key``.
 
         ``s = A⁻¹ e_key`` (supply), contribution of activity j to method m:
         ``g_jm = s_j Σ_f B_fj C_fm``; share ``g_jm / Σ_j g_jm``. The ``top`` activities by
-        ``|g_jm|`` per method, columns: method, rank, database, code, name, amount, score,
-        share.
+        ``|g_jm|`` per method (activities that contribute nothing are left out), columns:
+        method, rank, database, code, name, amount, score, share.
         """
-        demand = np.zeros(self.technosphere.shape[0])
-        demand[self.rows([key])[0]] = 1.0
-        supply = self.factorisation.solve(demand)
-        direct = np.asarray(self.biosphere.T @ self.factors)  # (n_activities, n_methods)
-        contrib = direct * supply[:, None]
-        cols = {i: k for k, i in self.activity_index.items()}
+        found = self.top_contributions([key], top=top)[(key[0], key[1])]
+        cols = self.activity_keys()
         records = []
         for m, method in enumerate(self.methods):
-            total = contrib[:, m].sum()
-            order = np.argsort(-np.abs(contrib[:, m]), kind="stable")[:top]
-            for rank, j in enumerate(order, 1):
+            total = found.total[m]
+            for rank, j in enumerate(found.activity[:, m], 1):
+                if j < 0:
+                    break
                 db, code = cols[int(j)]
                 records.append(
                     {
@@ -382,12 +451,20 @@ class LcaSystem:
                         "database": db,
                         "code": code,
                         "name": self.names.get((db, code), ""),
-                        "amount": supply[j],
-                        "score": contrib[j, m],
-                        "share": contrib[j, m] / total if total else np.nan,
+                        "amount": found.amount[rank - 1, m],
+                        "score": found.score[rank - 1, m],
+                        "share": found.score[rank - 1, m] / total if total else np.nan,
                     }
                 )
-        return pd.DataFrame.from_records(records)
+        return pd.DataFrame.from_records(
+            records,
+            columns=["method", "rank", "database", "code", "name", "amount", "score", "share"],
+        )
+
+    def activity_keys(self) -> list[Key]:
+        """``(database, code)`` of every activity column, in column order."""
+        cols = {i: k for k, i in self.activity_index.items()}
+        return [cols[i] for i in range(len(cols))]
 
     def resampled(
         self, *, seed: int, draws: int, keys: Iterable[Key] | None = None
@@ -408,6 +485,7 @@ class LcaSystem:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_fact"] = None
+        state["_top"] = {}
         return state
 
 

@@ -74,6 +74,13 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
         f"with the exchanges {_number(head['with_exchanges'] * scale)} {unit}; "
         "not the park's footprint unless every facility's own inventory is given",
     ]
+    if head["forgone"]:
+        lines.append(
+            f"forgone output (what suppliers give up, e.g. cogeneration power) "
+            f"{_number(head['forgone'] * scale)} {unit} is counted; without it (the gross "
+            f"fuel-savings accounting): {_number(head['avoided_without_forgone'] * scale)} "
+            f"{unit}, shown next to the net figure, never instead of it"
+        )
     if coverage and coverage != "covered":
         lines.append(f"coverage of this category: {coverage} (see the flags table)")
     flags = result.flags
@@ -117,6 +124,7 @@ class CalcOptions:
 def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> SymbiosisResult:
     """Run :func:`lcasym.api.calculate` on a checked network with the CLI's options."""
     from lcasym.api import calculate
+    from lcasym.cli.progress import calculation_progress
 
     return calculate(
         network,
@@ -131,6 +139,7 @@ def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> Symbio
         project=options.project,
         directory=options.directory,
         include_planned=options.include_planned,
+        progress=calculation_progress(),
     )
 
 

@@ -54,6 +54,17 @@ def report(
         bool,
         typer.Option("--datapoints/--no-datapoints", help="Write the ESRS/GRI datapoints."),
     ] = True,
+    opportunities: Annotated[
+        Path | None,
+        typer.Option(
+            "--opportunities",
+            metavar="INVENTORY",
+            exists=True,
+            dir_okay=False,
+            help="Add a section with the candidate exchanges discovery finds in this "
+            "operations inventory (kept apart from the reported avoided emissions).",
+        ),
+    ] = None,
     project: opt.Project = None,
     directory: opt.Directory = None,
 ) -> None:
@@ -79,6 +90,11 @@ def report(
     network = checked_network(file, project, directory)  # located as `lcasym validate` does
     check_resources(network, draws, method, scheduler, workers)
     source = ReportSource.from_path(file, network)
+    inventory = None
+    if opportunities is not None:  # checked (located errors) before the calculation
+        from lcasym.discovery import load_inventory
+
+        inventory = load_inventory(opportunities)
     result = run_calculation(
         source,
         method,
@@ -95,7 +111,12 @@ def report(
     )
     for line in summary_lines(result):
         typer.echo(line, err=True)
-    files = write_report(result, output, network=source, options=options)
+    found = None
+    if inventory is not None:
+        from lcasym.discovery import discover
+
+        found = discover(inventory, methods=method or None, project=project, directory=directory)
+    files = write_report(result, output, network=source, options=options, opportunities=found)
     typer.echo("written:", err=True)
     for path in files.written():
         typer.echo(f"  {path}", err=True)

@@ -65,6 +65,8 @@ def headline(result: Any) -> dict[str, Any]:
         "draws": result.draws,
         "seed": result.provenance.get("seed"),
         "outside_interval": bool(head["outside_interval"]),
+        "forgone": _f(head["forgone"]) * scale,
+        "avoided_without_forgone": _f(head["avoided_without_forgone"]) * scale,
     }
     for q in ("P5", "P50", "P95"):
         out[q] = _f(head[q]) * scale if head[q] is not None else math.nan
@@ -407,8 +409,13 @@ def build_context(
     *,
     output_name: str = "report.pdf",
     assets: Mapping[str, str] | None = None,
+    opportunities: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The whole report as data (see the module docstring)."""
+    """The whole report as data (see the module docstring).
+
+    ``opportunities`` is the discovery section
+    (:func:`lcasym.report.opportunities.opportunity_section`), printed when given.
+    """
     network = source.network
     net = network.network
     generated = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -528,4 +535,5 @@ def build_context(
             ["standard", "disclosure", "reference", "datapoint", "basis"]
         ].to_dict("records"),
         "datapoints_frame": datapoints,
+        "opportunities": opportunities,
     }

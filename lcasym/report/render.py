@@ -15,6 +15,7 @@ import logging
 import mimetypes
 import os
 import tempfile
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,17 @@ def template_dirs(options: ReportOptions) -> list[Path]:
 
 
 def render_html(
-    result: Any, source: ReportSource, options: ReportOptions, *, output_name: str = "report.pdf"
+    result: Any,
+    source: ReportSource,
+    options: ReportOptions,
+    *,
+    output_name: str = "report.pdf",
+    opportunities: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The report as one self-contained HTML document, and the context it was built from."""
     assets = {"logo": _data_uri(Path(options.logo))} if options.logo else {}
-    context = build_context(result, source, options, output_name=output_name, assets=assets)
+    context = build_context(result, source, options, output_name=output_name, assets=assets,
+                            opportunities=opportunities)  # fmt: skip
     env = make_environment(template_dirs(options))
     html = env.get_template(TEMPLATE).render(**context)
     return html, context
@@ -154,6 +161,8 @@ def write_report(
     *,
     network: Any = None,
     options: ReportOptions | None = None,
+    opportunities: Any = None,
+    chosen: Collection[str] = (),
 ) -> ReportFiles:
     """Write the report of ``result`` to ``output`` (``.pdf``, or ``.html``) and its datapoints.
 
@@ -171,6 +180,10 @@ def write_report(
         the ``input_file`` the result's provenance names (its SHA-256 is checked).
     options
         Theme and outputs (:class:`ReportOptions`).
+    opportunities, chosen
+        Discovery's :class:`~lcasym.discovery.Opportunities` of the park's operations
+        inventory, and the candidate ids of a chosen set: printed as section 9, apart from
+        the reported avoided emissions (:mod:`lcasym.report.opportunities`).
 
     Raises
     ------
@@ -184,7 +197,13 @@ def write_report(
     check_report_options(options, output, network_file=source.path)
     _check_match(result, source)
     paths = report_paths(output, options)
-    html, context = render_html(result, source, options, output_name=output.name)
+    section = None
+    if opportunities is not None:
+        from lcasym.report.opportunities import opportunity_section
+
+        section = opportunity_section(opportunities, source.network, chosen=chosen)
+    html, context = render_html(result, source, options, output_name=output.name,
+                                opportunities=section)  # fmt: skip
     frame = context["datapoints_frame"]
     dp_json = datapoints_json(frame)
     files: dict[Path, bytes] = {}

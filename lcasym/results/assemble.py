@@ -12,13 +12,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from lcasym.background.methods import method_label
 from lcasym.network.model import SymbiosisNetwork
 from lcasym.results.coverage import Coverage
 from lcasym.results.flags import concat_flags, outside_interval
 from lcasym.results.indicators import compute_indicators
 from lcasym.results.result import SymbiosisResult
+from lcasym.results.samples import samples_table
 from lcasym.results.sdg import sdg_table
-from lcasym.results.tables import allocate_scores, empty_table, score_tables, uncertainty_table
+from lcasym.results.tables import (
+    TABLE_COLUMNS,
+    allocate_scores,
+    empty_table,
+    score_tables,
+    uncertainty_table,
+)
 
 if TYPE_CHECKING:
     from lcasym.calc.evaluate import ComponentScores
@@ -66,15 +74,18 @@ def assemble_result(
     provenance: Mapping[str, Any] | None = None,
     flags: pd.DataFrame | None = None,
     coverage: Coverage | None = None,
+    keep_draws: bool = False,
     direct: np.ndarray | None = None,
     indicators_network: SymbiosisNetwork | None = None,
 ) -> SymbiosisResult:
     """Build the result from component scores (pure: no Brightway).
 
     ``mc`` is a ``lcasym.calc.montecarlo.MonteCarloResult`` (or None): its per-draw
-    avoided totals, exchange nets and (with ``keep="components"``) the facility credits
-    under ``crediting`` feed the ``uncertainty`` table; an ``outside interval`` flag is
-    added where the deterministic value lies outside P5–P95.
+    avoided totals and its exchange and credit statistics (or, when it has none, its
+    exchange nets and, with ``keep="components"``, the facility credits under
+    ``crediting``) feed the ``uncertainty`` table; its notes become flags, and an
+    ``outside interval`` flag is added where the deterministic value lies outside P5–P95.
+    With ``keep_draws`` the kept components become the ``samples`` table.
 
     ``direct`` (n_exchanges, n_methods, in ``scores.exchange_ids`` order) is the part of
     each exchange's gross credit ``D + W`` that occurs at the partners' own sites
@@ -93,16 +104,30 @@ def assemble_result(
     value_added = {f.id: f.value_added for f in network.facilities}
     sdg = sdg_table(tables["totals"], indicators, value_added=value_added,
                     currency=network.network.currency, mapping=mapping)  # fmt: skip
-    uncertainty = empty_table("uncertainty")
+    uncertainty, samples = empty_table("uncertainty"), empty_table("samples")
     if mc is not None:
         comps = getattr(mc, "components", None)
+        labels = [method_label(m) for m in scores.methods]
         credits = allocate_scores(network, comps, crediting, cff_defaults) if comps else None
+        stats = [getattr(mc, "exchange_statistics", None), getattr(mc, "credit_statistics", None)]
+        precomputed = [s for s in stats if s is not None]
         uncertainty = uncertainty_table(
             methods=scores.methods, units=units, avoided=mc.avoided, seed=mc.seed,
-            exchange_ids=mc.exchange_ids, exchange_net=mc.exchange_net, credits=credits,
-            central=central_values(tables),
+            exchange_ids=mc.exchange_ids,
+            exchange_net=None if stats[0] is not None else mc.exchange_net,
+            credits=None if stats[1] is not None else credits,
+            central=central_values(tables), statistics=precomputed,
         )  # fmt: skip
-        flags = concat_flags(flags, outside_interval(uncertainty))
+        notes = pd.DataFrame(
+            [{"entity": "network", "method": "", "flag": "uncertainty not computed",
+              "detail": note} for note in getattr(mc, "notes", ())],
+            columns=TABLE_COLUMNS["flags"],
+        )  # fmt: skip
+        flags = concat_flags(flags, notes, outside_interval(uncertainty))
+        if keep_draws:
+            if comps is None:
+                raise ValueError("keep_draws needs a Monte Carlo run that kept its components")
+            samples = samples_table(comps, credits, labels)
     if coverage is not None:
         flags = concat_flags(flags, coverage.flags)
     totals = tables["totals"]
@@ -119,6 +144,7 @@ def assemble_result(
         sdg=sdg,
         uncertainty=uncertainty,
         sensitivity=sensitivity if sensitivity is not None else empty_table("sensitivity"),
+        samples=samples,
         provenance=prov,
     )
 

@@ -56,6 +56,7 @@ from typing import Literal
 
 import numpy as np
 import yaml
+from scipy import sparse
 
 from lcasym.errors import DataFileError, InputError, Problem
 from lcasym.paths import package_data
@@ -259,12 +260,22 @@ def allocate(
     missing = sorted({f for f in (*suppliers, *receivers) if f not in position})
     if missing:
         raise ValueError(f"exchange partners not among facility_ids: {missing}")
-    credits = np.zeros((D.shape[0], len(ids), D.shape[2]))
-    at_suppliers = np.array([position[f] for f in suppliers], dtype=np.intp)
-    at_receivers = np.array([position[f] for f in receivers], dtype=np.intp)
-    np.add.at(credits.swapaxes(0, 1), at_suppliers, sup.swapaxes(0, 1))  # a view: adds in place
-    np.add.at(credits.swapaxes(0, 1), at_receivers, rec.swapaxes(0, 1))
+    credits = _sum_by_facility(sup, [position[f] for f in suppliers], len(ids))
+    credits += _sum_by_facility(rec, [position[f] for f in receivers], len(ids))
     return CreditShares(rule, ids, credits, sup, rec, factors)
+
+
+def _sum_by_facility(values: np.ndarray, positions: Sequence[int], n: int) -> np.ndarray:
+    """Σ over exchanges of ``values`` (draws, exchanges, methods) into (draws, n, methods).
+
+    ``out[:, f] = Σ_{k: positions[k] = f} values[:, k]``, as one sparse product (linear in
+    the exchanges, unlike ``numpy.add.at``).
+    """
+    d, k, m = values.shape
+    onehot = sparse.csr_matrix((np.ones(k), (np.asarray(positions, dtype=np.int64), np.arange(k))),
+                               shape=(n, k))  # fmt: skip
+    flat = np.ascontiguousarray(values.transpose(1, 0, 2)).reshape(k, d * m)
+    return np.asarray(onehot @ flat).reshape(n, d, m).transpose(1, 0, 2).copy()
 
 
 # --- PEF Circular Footprint Formula (Commission Recommendation (EU) 2021/2279) -----------

@@ -59,6 +59,10 @@ class SymbiosisResult:
         Monte Carlo statistics (empty when ``draws == 0``).
     sensitivity
         Tornado / global sensitivity results (empty unless asked for).
+    samples
+        The paired Monte Carlo draws, long (``draw``, ``entity``, ``quantity``, ``method``,
+        ``value``; :mod:`lcasym.results.samples`); empty unless ``keep_draws=True``. Not
+        part of the JSON, CSV or Excel exports (they can be millions of rows).
     flags
         What a reader must know before repeating a number: one row per flag (``entity``,
         ``method``, ``flag``, ``detail``), e.g. placeholders, categories not covered,
@@ -77,6 +81,7 @@ class SymbiosisResult:
     uncertainty: pd.DataFrame = field(default_factory=lambda: empty_table("uncertainty"))
     sensitivity: pd.DataFrame = field(default_factory=lambda: empty_table("sensitivity"))
     flags: pd.DataFrame = field(default_factory=lambda: empty_table("flags"))
+    samples: pd.DataFrame = field(default_factory=lambda: empty_table("samples"))
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -115,7 +120,10 @@ class SymbiosisResult:
 
         The default method is the provenance's ``headline_method``. Keys: ``method``,
         ``unit``, ``reference``, ``with_exchanges``, ``avoided``, ``coverage``, ``P5``,
-        ``P50``, ``P95`` (None without uncertainty data) and ``outside_interval``.
+        ``P50``, ``P95`` (None without uncertainty data), ``outside_interval``, ``forgone``
+        (Σ F: output the suppliers give up, over the counted exchanges) and
+        ``avoided_without_forgone`` (= avoided + forgone: the "gross fuel-savings"
+        accounting parks usually publish, to print next to ``avoided``, never instead).
         """
         method = method or self.provenance.get("headline_method") or self.methods[0]
         row = self.totals[self.totals["method"] == method]
@@ -128,6 +136,9 @@ class SymbiosisResult:
         for q in ("P5", "P50", "P95"):
             out[q] = float(hit[q].iloc[0]) if not hit.empty else None
         out["outside_interval"] = bool(hit["outside_interval"].iloc[0]) if not hit.empty else False
+        ex = self.exchanges
+        out["forgone"] = float(ex.loc[ex["method"] == method, "forgone"].sum())
+        out["avoided_without_forgone"] = float(out["avoided"]) + out["forgone"]
         return out
 
     def top_exchanges(self, method: str | None = None, n: int = 5) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from lcasym.results.crediting import NETWORK, RULES, CreditShares, allocate
 
 if TYPE_CHECKING:
     from lcasym.calc.evaluate import ComponentScores
+    from lcasym.calc.statistics import DrawStatistics
 
 #: Column layout of every table (empty tables keep these columns).
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -51,6 +52,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     ],
     "sensitivity": ["analysis", "method", "parameter", "measure", "value"],
     "flags": ["entity", "method", "flag", "detail"],
+    "samples": ["draw", "entity", "quantity", "method", "value"],
 }  # fmt: skip
 TABLES = tuple(TABLE_COLUMNS)
 
@@ -64,7 +66,8 @@ def empty_table(name: str) -> pd.DataFrame:
 
 
 def _ordered(network: SymbiosisNetwork, scores: ComponentScores) -> list[Exchange]:
-    return [network.exchange(x) for x in scores.exchange_ids]
+    by_id = {e.id: e for e in network.exchanges}
+    return [by_id[x] for x in scores.exchange_ids]
 
 
 def allocate_scores(
@@ -92,6 +95,52 @@ def allocate_scores(
         cff_factors=[e.cff_factor for e in exchanges],
         cff_defaults=cff_defaults,
     )
+
+
+class FacilityCredits:
+    """``components -> CreditShares`` under one rule, for Monte Carlo statistics.
+
+    Called on the components of a block of exchanges, it returns the credits of the
+    facilities those exchanges involve only (``facility_ids`` lists them all), so credits
+    accumulated block by block cost time linear in the network.
+    """
+
+    def __init__(
+        self,
+        network: SymbiosisNetwork,
+        rule: str,
+        cff_defaults: Mapping[str, float] | None = None,
+    ) -> None:
+        self.rule, self.cff_defaults = rule, cff_defaults
+        self.facility_ids = tuple(f.id for f in network.facilities)
+        self._exchanges = {e.id: e for e in network.exchanges}
+
+    def __call__(self, scores: ComponentScores) -> CreditShares:
+        """Credits of the facilities involved in ``scores``' exchanges."""
+        exchanges = [self._exchanges[x] for x in scores.exchange_ids]
+        suppliers, receivers = [e.supplier for e in exchanges], [e.receiver for e in exchanges]
+        return allocate(
+            self.rule,
+            displaced=scores.displaced,
+            treatment=scores.treatment,
+            extra=scores.exchange_costs,
+            suppliers=suppliers,
+            receivers=receivers,
+            facility_ids=list(dict.fromkeys(suppliers + receivers)),
+            kinds=[e.kind.value for e in exchanges],
+            cff_factors=[e.cff_factor for e in exchanges],
+            cff_defaults=self.cff_defaults,
+        )
+
+
+def credit_function(
+    network: SymbiosisNetwork, rule: str, cff_defaults: Mapping[str, float] | None = None
+) -> FacilityCredits | None:
+    """The credit function of ``rule`` for ``run_monte_carlo(credits=...)``.
+
+    None for the ``network`` rule (it does not split, so there are no facility credits).
+    """
+    return None if rule == NETWORK else FacilityCredits(network, rule, cff_defaults)
 
 
 def method_parts(method: Sequence[str]) -> tuple[str, str, str]:
@@ -220,14 +269,6 @@ def credits_by_rule(
     return pd.DataFrame(rows, columns=TABLE_COLUMNS["credits_by_rule"])
 
 
-def _stats(values: np.ndarray) -> dict[str, float]:
-    p5, p50, p95 = np.percentile(values, [5, 50, 95])
-    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    better = float((values > 0).mean())
-    return {"P5": p5, "P50": p50, "P95": p95, "mean": float(values.mean()), "sd": sd,
-            "probability_better": better}  # fmt: skip
-
-
 def uncertainty_table(
     *,
     methods: Sequence[Sequence[str]],
@@ -238,35 +279,63 @@ def uncertainty_table(
     exchange_net: np.ndarray | None = None,
     credits: CreditShares | None = None,
     central: Mapping[tuple[str, str], Sequence[float]] | None = None,
+    statistics: Sequence[DrawStatistics] = (),
 ) -> pd.DataFrame:
     """Monte Carlo statistics of the network, exchanges and facilities.
 
     ``avoided`` is (draws, n_methods); ``exchange_net`` (draws, n_exchanges, n_methods) and
-    the facility ``credits`` are added when given. ``central`` maps ``(entity, quantity)``
-    to the deterministic values (one per method): they fill ``deterministic``, and
-    ``outside_interval`` is True where the deterministic value lies outside P5–P95 (a skewed
-    or truncated distribution: report P50 next to it).
+    the facility ``credits`` are added when given, or their ``statistics`` computed
+    elsewhere (``lcasym.calc.statistics.DrawStatistics``, e.g. block by block by the Monte
+    Carlo). ``central`` maps ``(entity, quantity)`` to the deterministic values (one per
+    method): they fill ``deterministic``, and ``outside_interval`` is True where the
+    deterministic value lies outside P5–P95 (a skewed or truncated distribution: report P50
+    next to it).
 
     ``probability_better`` = P(value > 0), the share of draws where the symbiosis is better.
     """
-    labels = [method_label(m) for m in methods]
-    draws = avoided.shape[0]
-    series: list[tuple[str, str, np.ndarray]] = [("network", "avoided", avoided)]
+    from lcasym.calc.statistics import DrawStatistics
+
+    parts = [DrawStatistics.of(["network"], "avoided", avoided[:, None, :])]
     if exchange_net is not None:
-        series += [(x, "net", exchange_net[:, k]) for k, x in enumerate(exchange_ids)]
-    if credits is not None and credits.rule != "network":
-        series += [(f, "credit", credits.credits[:, i]) for i, f in enumerate(credits.facility_ids)]
+        parts.append(DrawStatistics.of(exchange_ids, "net", exchange_net))
+    if credits is not None and credits.rule != NETWORK:
+        parts.append(DrawStatistics.of(credits.facility_ids, "credit", credits.credits))
+    parts += [s for s in statistics if s is not None]
+    labels = [method_label(m) for m in methods]
     central = central or {}
-    rows = []
-    for entity, quantity, values in series:
-        det = central.get((entity, quantity))
-        for m, label in enumerate(labels):
-            stats = _stats(values[:, m])
-            value = float(det[m]) if det is not None else math.nan
-            outside = bool(math.isfinite(value) and not stats["P5"] <= value <= stats["P95"])
-            rows.append({
-                "entity": entity, "quantity": quantity, "method": label, "unit": units[m],
-                "deterministic": value, **stats, "outside_interval": outside, "draws": draws,
-                "seed": seed,
-            })  # fmt: skip
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS["uncertainty"])
+    frames = [_statistics_rows(s, labels, units, central, seed) for s in parts]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty_table("uncertainty")
+    return pd.concat(frames, ignore_index=True)[TABLE_COLUMNS["uncertainty"]]
+
+
+def _statistics_rows(
+    stats: DrawStatistics,
+    labels: Sequence[str],
+    units: Sequence[str],
+    central: Mapping[tuple[str, str], Sequence[float]],
+    seed: int,
+) -> pd.DataFrame:
+    """Rows (entity × method) of one set of statistics, vectorised."""
+    n, m = len(stats.entities), len(labels)
+    if not n:
+        return empty_table("uncertainty")
+    det = np.full((n, m), np.nan)
+    for i, entity in enumerate(stats.entities):
+        values = central.get((entity, stats.quantity))
+        if values is not None:
+            det[i] = [float(v) for v in values]
+    cols: dict[str, Any] = {
+        "entity": np.repeat(np.array(stats.entities, dtype=object), m),
+        "quantity": stats.quantity,
+        "method": np.tile(np.array(labels, dtype=object), n),
+        "unit": np.tile(np.array(units, dtype=object), n),
+        "deterministic": det.ravel(),
+    }
+    for f in ("P5", "P50", "P95", "mean", "sd", "probability_better"):
+        cols[f] = np.asarray(getattr(stats, f), dtype=float).ravel()
+    with np.errstate(invalid="ignore"):
+        outside = np.isfinite(det) & ~((det >= stats.P5) & (det <= stats.P95))
+    cols |= {"outside_interval": outside.ravel(), "draws": stats.draws, "seed": seed}
+    return pd.DataFrame(cols)

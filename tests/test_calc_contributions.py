@@ -1,0 +1,115 @@
+"""Batched, cached top-N contributions against a dense reference, and the size rule."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from lcasym.calc import LcaSystem
+from lcasym.calc.analysis import CONTRIBUTIONS_AUTO_EXCHANGES, contributions_for
+
+
+def random_system(n: int = 120, flows: int = 15, methods: int = 3, seed: int = 0) -> LcaSystem:
+    """A productive random background: A = I − (sparse inputs, column sums < 0.5)."""
+    rng = np.random.default_rng(seed)
+    inputs = sparse.random(n, n, density=0.03, random_state=seed, data_rvs=rng.random).tocsc()
+    inputs.setdiag(0)
+    inputs.eliminate_zeros()
+    inputs = inputs.multiply(0.5 / np.maximum(inputs.sum(axis=0).A.ravel(), 1))
+    a = (sparse.identity(n) - inputs).tocsr()
+    b = sparse.random(flows, n, density=0.2, random_state=seed + 1).tocsr()
+    c = rng.lognormal(size=(flows, methods)) * (rng.random((flows, methods)) < 0.7)
+    keys = [("bg", f"a{i}") for i in range(n)]
+    index = {k: i for i, k in enumerate(keys)}
+    return LcaSystem(a, b, c, index, dict(index), tuple(("m", str(j)) for j in range(methods)),
+                     ("u",) * methods, names={k: f"activity {k[1]}" for k in keys})  # fmt: skip
+
+
+def reference_top(system: LcaSystem, row: int, top: int):
+    """Dense: s = A⁻¹ e, g = s · (Bᵀ C), ranked by |g| (stable), zeros left out."""
+    e = np.zeros(system.technosphere.shape[0])
+    e[row] = 1
+    s = np.linalg.solve(system.technosphere.toarray(), e)
+    g = s[:, None] * (system.biosphere.T @ system.factors)
+    out = []
+    for m in range(g.shape[1]):
+        order = np.argsort(-np.abs(g[:, m]), kind="stable")[:top]
+        out.append([(int(j), g[j, m]) for j in order if g[j, m] != 0])
+    return out, g.sum(axis=0)
+
+
+def test_top_contributions_equal_dense_reference():
+    system = random_system()
+    keys = [("bg", f"a{i}") for i in (0, 5, 17, 42, 99)]
+    found = system.top_contributions(keys, top=4)
+    for key in keys:
+        expected, total = reference_top(system, system.index[key], 4)
+        got = found[key]
+        np.testing.assert_allclose(got.total, total, rtol=1e-10)
+        for m, rows in enumerate(expected):
+            picked = [int(j) for j in got.activity[:, m] if j >= 0]
+            assert picked == [j for j, _ in rows]
+            np.testing.assert_allclose(got.score[: len(rows), m], [g for _, g in rows],
+                                       rtol=1e-10)  # fmt: skip
+    # the table of one key lists the same, shares adding up to the covered part
+    frame = system.contributions(keys[0], top=4)
+    assert set(frame["rank"]) <= {1, 2, 3, 4} and (frame["score"] != 0).all()
+
+
+def test_contributions_are_solved_once_per_key_in_batches(monkeypatch):
+    import lcasym.calc.system as system_module
+
+    monkeypatch.setattr(system_module, "BATCH", 64)
+    system = random_system()
+    calls = []
+    solve = system.factorisation.solve
+    system.factorisation.solve = lambda rhs, **kw: calls.append(rhs.shape) or solve(rhs, **kw)
+    keys = [("bg", f"a{i}") for i in range(70)]
+    system.top_contributions(keys, top=3)
+    assert calls == [(120, 64), (120, 6)]  # 64 right-hand sides per call
+    system.top_contributions(keys[:10], top=3)  # cached: no new solve
+    assert len(calls) == 2
+
+
+def test_large_networks_get_contributions_on_request_only():
+    # contributions_for(top=None) decides by size before touching the system
+    from test_calc_fixtures import background_index
+    from test_calc_scale import network
+
+    from lcasym.inventory.plan import plan_foreground
+
+    n = CONTRIBUTIONS_AUTO_EXCHANGES + 1
+    plan = plan_foreground(network(n), background_index())
+    table, flags = contributions_for(plan, system=None, top=None)
+    assert table.empty
+    assert list(flags["flag"]) == ["contributions not computed"]
+    assert f"{n} exchanges" in flags["detail"].iloc[0]
+
+
+def test_zero_top_gives_empty_table():
+    from test_calc_fixtures import background_index
+    from test_calc_scale import network
+
+    from lcasym.inventory.plan import plan_foreground
+
+    plan = plan_foreground(network(3), background_index())
+    table, flags = contributions_for(plan, system=None, top=0)
+    assert table.empty and flags.empty
+
+
+def test_fewer_supplied_activities_than_top_are_padded():
+    """A product whose supply chain has 2 activities, asked for the top 5, gives 5 rows.
+
+    Identity technosphere (each activity supplies only itself): one unit of activity 0
+    supplies activity 0 only, so rank 1 is activity 0 with score d_0m and ranks 2–5 are
+    empty (−1, 0). Two such products must stack into one (T, top, M) array.
+    """
+    from lcasym.calc.contributions import top_contributions
+
+    direct = np.array([[2.0, -1.0], [0.5, 3.0], [1.0, 1.0]])  # (n=3 activities, M=2)
+    found = top_contributions(lambda f: f, direct, [0, 1], top=5)
+    assert all(t.activity.shape == (5, 2) for t in found)
+    np.testing.assert_array_equal(found[0].activity[:, 0], [0, -1, -1, -1, -1])
+    np.testing.assert_array_equal(found[0].score[0], [2.0, -1.0])
+    np.testing.assert_array_equal(found[1].total, [0.5, 3.0])
+    assert np.stack([t.activity for t in found]).shape == (2, 5, 2)
