@@ -72,7 +72,12 @@ def test_calculation_and_exports_without_the_extras(bw_project, tmp_path):
     out = python(
         f"""
         import lcasym
-        result = lcasym.calculate({str(tiny)!r}, methods=[{GWP!r}], draws=20)
+        from lcasym.network.model import Distribution, Uncertainty
+        net = lcasym.read_network({str(tiny)!r})
+        # one distribution, so that the in-process Monte Carlo runs (tiny.yaml has none)
+        gsd = Uncertainty(distance=Distribution(distribution="lognormal", gsd=1.2))
+        net.exchanges[0] = net.exchanges[0].model_copy(update={{"uncertainty": gsd}})
+        result = lcasym.calculate(net, methods=[{GWP!r}], draws=20)
         result.export("tables")
         result.export("r.xlsx")
         print(round(result.headline()["avoided"], 2), result.draws)
