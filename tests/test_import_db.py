@@ -149,3 +149,34 @@ def test_garbage_is_refused_and_the_project_unchanged(project, tmp_path, make, m
     assert message in out.stderr and target.name in out.stderr
     assert "Traceback" not in out.stderr
     assert _databases(project) == before
+
+
+def test_a_network_uses_the_imported_database_by_name_product_location(project, fixtures):
+    """1 t of by-product displacing 1 t widget (DK): 1,000 kg × 2.75 = 2,750 kg CO2-eq/yr."""
+    from lcasym import calculate
+    from lcasym.network.model import SymbiosisNetwork
+
+    name = "fixture-for-network"
+    out = lcasym("import-db", str(fixtures["ecospold2"]), "--name", name, project=project)
+    assert out.returncode == 0, out.stderr
+    network = SymbiosisNetwork.model_validate(
+        {
+            "network": {"id": "imported", "name": "Imported background", "country": "DK",
+                        "reporting_year": 2020, "background": {"database": name}},
+            "facilities": [
+                {"id": "a", "name": "Supplier", "sector": "x", "location": "DK",
+                 "generates": [{"flow": "scrap", "amount": 1, "unit": "t"}]},
+                {"id": "b", "name": "Receiver", "sector": "y", "location": "DK"},
+            ],
+            "exchanges": [
+                {"id": "scrap-a-b", "supplier": "a", "receiver": "b", "kind": "material",
+                 "flow": "scrap", "amount": 1, "unit": "t",
+                 "displaces": {
+                     "activity": {"name": "widget production", "reference_product": "widget",
+                                  "location": "DK"},
+                     "ratio": 1.0, "justification": "synthetic test"}},
+            ],
+        }
+    )  # fmt: skip
+    result = calculate(network, methods=[GWP], **project)
+    assert result.headline()["avoided"] == pytest.approx(1_000 * FIX.WIDGET_SCORE, rel=1e-6)
