@@ -91,7 +91,7 @@ def test_headline_shows_the_figure_without_forgone_output_next_to_the_net_one():
     assert head["forgone"] == pytest.approx(750)
     assert head["avoided_without_forgone"] == pytest.approx(3920)
     lines = "\n".join(summary_lines(res))
-    assert "cogeneration power) 0.75 t" in lines and "accounting): 3.92 t" in lines  # kg → t
+    assert "cogeneration power) 0.750 t" in lines and "accounting): 3.92 t" in lines  # kg → t
     no_debit = result(network())
     no_debit.provenance["headline_method"] = GWP
     assert no_debit.headline()["forgone"] == 0

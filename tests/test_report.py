@@ -464,3 +464,36 @@ def test_opportunity_section_marks_partners_and_chosen_candidates():
     assert [r["in_network"] for r in section["rows"]] == ["x1", ""]
     assert [r["chosen"] for r in section["rows"]] == [True, False]
     assert section["rows"][0]["supplier"] == "Firm <S1>" and section["in_network"] == 1
+
+
+def test_largest_keeps_order_and_sums_the_rest():
+    """|values| 5, −9, nan, 1, 7 with limit 2: keep −9 and 7 (in their order), leave 3 rows
+    whose finite values sum to 5 + 1 = 6."""
+    from lcasym.report.selection import largest
+
+    rows = [5.0, -9.0, float("nan"), 1.0, 7.0]
+    kept, omitted = largest(rows, lambda v: v, 2)
+    assert kept == [-9.0, 7.0]
+    assert omitted.count == 3 and omitted.total == 6.0
+    kept, omitted = largest(rows, lambda v: v, 5)
+    assert kept == rows and not omitted
+
+
+def test_a_large_network_is_listed_by_its_largest_rows(tmp_path, monkeypatch):
+    """With room for one exchange and one firm, the hand report lists 'heat' (net 2.52 t,
+    the larger of 2.52 and 1.40 t) and says the other exchange adds 1.40 t. Firms are ranked
+    by their largest credit under any rule: PP 3.92 t (supplier rule), FF 2.52 t, PB
+    0.900 t, so PP gets the one page and 2 firms are left out.
+    """
+    from lcasym.report import context
+
+    monkeypatch.setattr(context, "LISTED_EXCHANGES", 1)
+    monkeypatch.setattr(context, "LISTED_FIRMS", 1)
+    path = network_file(tmp_path)
+    files = write_report(hand_result(), tmp_path / "big.html", network=path,
+                         options=ReportOptions(datapoints=False))  # fmt: skip
+    html = files.html.read_text(encoding="utf-8")
+    assert "1 further exchanges (together 1.40 t CO2-eq/yr)" in html
+    assert 'id="net-1"' not in html and 'id="net-2"' in html  # only heat (exchange 2)
+    assert "2 further firms" in html
+    assert html.count('class="firm-name"') == 1

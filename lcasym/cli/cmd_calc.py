@@ -17,6 +17,7 @@ import typer
 from lcasym.cli import options as opt
 from lcasym.cli.options import Crediting, Format
 from lcasym.cli.preflight import check_resources, checked_network, output_format
+from lcasym.presentation.formatting import format_supported
 
 if TYPE_CHECKING:
     from lcasym.network.model import SymbiosisNetwork
@@ -26,19 +27,38 @@ __all__ = ["CalcOptions", "Crediting", "Format", "calc", "calculate_network", "s
 
 
 def _number(value: float) -> str:
-    return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3g}"
+    """About 3 significant figures (:func:`format_supported` without an interval)."""
+    return format_supported(value)[0]
+
+
+def _has_interval(result: SymbiosisResult, head: dict) -> bool:
+    no_data = (result.flags["flag"] == "no uncertainty data").any()
+    return not no_data and head["P5"] is not None and head["P95"] is not None
+
+
+def headline_value(result: SymbiosisResult, head: dict, scale: float) -> str:
+    """The avoided total, rounded to its P5–P95 width when it has one, else 3 figures."""
+    if _has_interval(result, head):
+        return format_supported(head["avoided"] * scale, head["P5"] * scale,
+                                head["P95"] * scale)[0]  # fmt: skip
+    return _number(head["avoided"] * scale)
 
 
 def uncertainty_text(result: SymbiosisResult, head: dict, scale: float) -> str:
-    """What follows the central value: P50 and P5–P95, or why there is no interval."""
+    """What follows the central value: P50 and P5–P95, or why there is no interval.
+
+    P50 and P5–P95 are rounded to the interval's width (:func:`format_supported`).
+    """
     flags = result.flags
     if (flags["flag"] == "no uncertainty data").any():
         return " (no uncertainty data)"
-    if head["P5"] is None:
+    if not _has_interval(result, head):
         return ""
+    low, high = head["P5"] * scale, head["P95"] * scale
+    _, p5, p95 = format_supported(head["avoided"] * scale, low, high)
+    p50 = format_supported(head["P50"] * scale, low, high)[0]
     text = (
-        f" (P50 {_number(head['P50'] * scale)}; P5–P95 {_number(head['P5'] * scale)} to "
-        f"{_number(head['P95'] * scale)}, {result.draws} draws, seed "
+        f" (P50 {p50}; P5–P95 {p5} to {p95}, {result.draws} draws, seed "
         f"{result.provenance.get('seed')})"
     )
     if head["outside_interval"]:
@@ -64,7 +84,7 @@ def summary_lines(result: SymbiosisResult, top: int = 3) -> list[str]:
             "avoided: not covered (the background data hold no flow this method "
             "characterises; no value is printed)",
         ]
-    line = f"avoided (reference − with the exchanges): {_number(head['avoided'] * scale)} {unit}"
+    line = f"avoided (reference − with the exchanges): {headline_value(result, head, scale)} {unit}"
     line += uncertainty_text(result, head, scale)
     lines = [
         f"{prov.get('network_name', '')} ({prov.get('reporting_year', '')}), "

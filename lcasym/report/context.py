@@ -26,6 +26,13 @@ from lcasym.report import annex, wording
 from lcasym.report.datapoints import datapoints_table
 from lcasym.report.exchanges import exchange_rows, flags_of
 from lcasym.report.options import ReportOptions
+from lcasym.report.selection import (
+    LISTED_EXCHANGES,
+    LISTED_FIRMS,
+    ROWS_PER_CATEGORY,
+    ROWS_PER_FIRM,
+    largest,
+)
 from lcasym.report.source import ReportSource, lcasym_commit
 from lcasym.results.crediting import RULES
 
@@ -230,7 +237,11 @@ def credit_matrix(result: Any, network: Any, method: str) -> dict[str, Any]:
     totals = {
         r: sum(row["by_rule"][r] for row in rows if math.isfinite(row["by_rule"][r])) for r in rules
     }
-    return {"rules": rules, "rows": rows, "totals": totals, "unit": shown}
+    listed, omitted = largest(rows, lambda row: max((abs(v) for v in row["by_rule"].values()
+                                                     if math.isfinite(v)), default=math.nan),
+                              LISTED_FIRMS)  # fmt: skip
+    return {"rules": rules, "rows": rows, "listed": listed, "omitted": omitted,
+            "totals": totals, "unit": shown}  # fmt: skip
 
 
 def scope_split(ex_rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -293,21 +304,25 @@ def firm_pages(
     credits: dict[str, Any],
     datapoints: pd.DataFrame,
 ) -> list[dict[str, Any]]:
-    """One page per facility: its exchanges, credit, own inventory, datapoints."""
+    """One page per listed facility: its exchanges, credit, own inventory, datapoints.
+
+    The firms of ``credits["listed"]`` (:mod:`lcasym.report.selection`), each with its
+    ``ROWS_PER_FIRM`` largest exchanges (``omitted`` counts the others).
+    """
     by_id = {r["facility"]: r for r in credits["rows"]}
+    listed = {r["facility"] for r in credits["listed"]}
+    roles: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for r in ex_rows:
+        roles.setdefault(r["supplier_id"], []).append(("supplier", r))
+        if r["receiver_id"] != r["supplier_id"]:
+            roles.setdefault(r["receiver_id"], []).append(("receiver", r))
+    by_facility = {k: g for k, g in datapoints.groupby("facility", sort=False)}
     pages = []
     for f in network.facilities:
+        if f.id not in listed:
+            continue
         mine = []
-        for r in ex_rows:
-            role = (
-                "supplier"
-                if r["supplier_id"] == f.id
-                else "receiver"
-                if r["receiver_id"] == f.id
-                else None
-            )
-            if role is None:
-                continue
+        for role, r in roles.get(f.id, []):
             res = r["results"]
             share = (
                 (res["supplier_credit"] if role == "supplier" else res["receiver_credit"])
@@ -329,7 +344,9 @@ def firm_pages(
                     "share": share,
                 }
             )
-        dps = datapoints[datapoints["facility"] == f.id].to_dict("records")
+        group = by_facility.get(f.id)
+        dps = group.to_dict("records") if group is not None else []
+        mine, omitted = largest(mine, lambda x: x["net"], ROWS_PER_FIRM)
         pages.append(
             {
                 "id": f.id,
@@ -338,6 +355,7 @@ def firm_pages(
                 "location": f.location or "",
                 "notes": f.notes or "",
                 "exchanges": mine,
+                "omitted": omitted,
                 "credit": by_id.get(f.id),
                 "datapoints": dps,
             }
@@ -390,11 +408,13 @@ def full_results(result: Any) -> list[dict[str, Any]]:
                 grp["exchange"][nonzero], grp["net"][nonzero], grp["coverage"][nonzero], strict=True
             )
         ]
+        rows, omitted = largest(rows, lambda r: r["net"], ROWS_PER_CATEGORY)
         out.append(
             {
                 "name": method_name(str(method)),
                 "unit": unit,
                 "rows": rows,
+                "omitted": omitted,
                 "zero": int((~nonzero).sum()),
                 "coverage": ", ".join(sorted(set(map(str, grp["coverage"])))),
             }
@@ -430,6 +450,10 @@ def build_context(
     ex_rows = exchange_rows(result, network, method, activity_names=names)
     operating = [r for r in ex_rows if r["status"] == "operating"]
     planned = [r for r in ex_rows if r["status"] != "operating"]
+    listed, omitted = largest(
+        ex_rows, lambda r: r["results"]["net"] if r["results"] else math.nan, LISTED_EXCHANGES
+    )
+    listed_ids = {r["id"] for r in listed}
     numbers = {r["id"]: r["number"] for r in ex_rows}
     fac_names = {f.id: f.name for f in network.facilities}
     labels = {r["id"]: f"{r['number']}. {r['flow']}" for r in ex_rows}
@@ -489,9 +513,14 @@ def build_context(
         },
         "summary": {"indicators": summary_indicators(result, net.currency), "top": top_rows},
         "wording": wording,
-        "exchanges": ex_rows,
-        "operating": operating,
-        "planned": planned,
+        "exchanges": listed,
+        "operating": [r for r in listed if r["status"] == "operating"],
+        "planned": planned[:LISTED_EXCHANGES],
+        "omitted": {
+            "exchanges": omitted,
+            "planned": max(len(planned) - LISTED_EXCHANGES, 0),
+            "limit": LISTED_EXCHANGES,
+        },
         "flags": {
             k: flags_of(result, k).to_dict("records")
             for k in (
@@ -503,7 +532,7 @@ def build_context(
                 "no uncertainty data",
             )
         },
-        "year_mismatch": year_mismatch,
+        "year_mismatch": year_mismatch[:LISTED_EXCHANGES],
         "not_covered": not_covered,
         "impacts": impact_rows(result),
         "credits": credits,
@@ -513,7 +542,10 @@ def build_context(
         "tornado": tornado(result, head),
         "figures": {
             "flow": figures.flow_diagram_svg(
-                result.exchanges, method, names=fac_names, numbers=numbers
+                result.exchanges[result.exchanges["exchange"].isin(listed_ids)],
+                method,
+                names=fac_names,
+                numbers=numbers,
             ),
             "waterfall": figures.chart_svg(
                 figures.waterfall_chart(result.exchanges, method, labels=labels)
