@@ -67,7 +67,9 @@ def test_cli_help_and_version_without_the_extras(tmp_path):
 
 
 @pytest.mark.slow
-def test_calculation_and_exports_without_the_extras(bw_project, tmp_path):
+def test_calculation_and_exports_without_the_extras(bw_project_copy, tmp_path, monkeypatch):
+    # a copy of the project: the variant's foreground must not stay in the shared one
+    monkeypatch.setenv("LCASYM_PROJECT", bw_project_copy.project)
     tiny = examples_dir() / "tiny.yaml"
     out = python(
         f"""

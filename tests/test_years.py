@@ -75,7 +75,8 @@ def test_years_follow_start_years_and_grid_vintages(bw_scratch_project, journey)
     )
 
 
-def test_years_cli_with_one_file_per_year(bw_project, tmp_path, journey):
+def test_years_cli_with_one_file_per_year(bw_project_copy, tmp_path, journey):
+    bw_project = bw_project_copy  # a copy: the years' foregrounds stay out of the shared one
     files = []
     for year in (2022, 2024):
         dated = journey.model_copy(
