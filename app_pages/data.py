@@ -53,7 +53,7 @@ for col, (fmt, label, help_text, mime) in zip(st.columns(3), files, strict=True)
 st.subheader("All results, one row per number", divider="gray")
 long = res.to_long_frame()
 c1, c2, c3 = st.columns([1.2, 2, 1.2])
-sections = c1.multiselect("Tables", sorted(long["section"].unique()), placeholder="All tables")
+sections = c1.multiselect("Tables", sorted(long["table"].unique()), placeholder="All tables")
 method_options = sorted(m for m in long["method"].unique() if m and "|" in m)
 methods = c2.multiselect(
     "Impact categories",
@@ -66,7 +66,7 @@ shown = app_support.filter_long(long, sections=sections, methods=methods, search
 st.caption(f"{len(shown):,} of {len(long):,} rows · values in the unit of their row")
 view = shown.assign(shown=shown["value"].map(app_support.format_number))
 st.dataframe(
-    view[["section", "entity", "method", "quantity", "shown", "unit", "detail", "value"]],
+    view[["table", "entity", "method", "quantity", "statistic", "shown", "unit", "value"]],
     hide_index=True,
     width="stretch",
     height=520,
@@ -74,7 +74,7 @@ st.dataframe(
         "shown": st.column_config.TextColumn("value"),
         "value": st.column_config.NumberColumn("exact value", format="%.10g"),
         "method": st.column_config.TextColumn("method / indicator", width="large"),
-        "detail": st.column_config.TextColumn("detail", width="medium"),
+        "statistic": st.column_config.TextColumn("statistic", width="small"),
     },
 )
 st.download_button(

@@ -31,6 +31,7 @@ _EXPORTS = {
     "EngineSession": "lcasym.calc.session",
     "Edit": "lcasym.calc.edits",
     "Variant": "lcasym.calc.variants",
+    "compare_years": "lcasym.calc.years",
 }
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from lcasym.calc.edits import Edit
     from lcasym.calc.session import EngineSession, open_session
     from lcasym.calc.variants import Variant
+    from lcasym.calc.years import compare_years
     from lcasym.io import read_network, write_network
     from lcasym.network.checking import ValidationReport, validate
     from lcasym.results import SymbiosisResult
@@ -65,6 +67,7 @@ __all__ = [
     "Variant",
     "__version__",
     "calculate",
+    "compare_years",
     "open_session",
     "read_network",
     "setup",

@@ -94,3 +94,23 @@ def bw_scratch_project(bw_project) -> Iterator:
             import bw2data
 
             bw2data.projects.delete_project(name, delete_dir=True)
+
+
+@pytest.fixture
+def bw_project_copy(bw_project) -> Iterator:
+    """A throw-away copy of the set-up project, *not* current and not locked: for tests that
+    run the CLI in a subprocess (which takes the project lock itself). Deleted after."""
+    from lcasym.background.project import ProjectSettings, brightway_project
+
+    name = f"lcasym-copy-{uuid.uuid4().hex[:8]}"
+    with brightway_project(bw_project.project, bw_project.directory):
+        import bw2data
+
+        bw2data.projects.copy_project(name, switch=False)
+    try:
+        yield ProjectSettings(project=name, directory=bw_project.directory)
+    finally:
+        with brightway_project(bw_project.project, bw_project.directory):
+            import bw2data
+
+            bw2data.projects.delete_project(name, delete_dir=True)

@@ -43,10 +43,11 @@ def test_contributions_shares_sum_to_one(tiny):  # noqa: F811
 
 def test_background_draws_reproducible_and_vary(tiny):  # noqa: F811
     keys = [(BG, "gypsum"), (BG, "lorry")]
-    a = np.array(list(tiny.system.resampled(seed=7, draws=20, keys=keys)))
-    b = np.array(list(tiny.system.resampled(seed=7, draws=20, keys=keys)))
-    c = np.array(list(tiny.system.resampled(seed=8, draws=20, keys=keys)))
-    assert a.shape == (20, 2, 2)
+    # 200 draws: the median of 20 can miss by 15 % (lorry, water) on an unlucky stream
+    a = np.array(list(tiny.system.resampled(seed=7, draws=200, keys=keys)))
+    b = np.array(list(tiny.system.resampled(seed=7, draws=200, keys=keys)))
+    c = np.array(list(tiny.system.resampled(seed=8, draws=200, keys=keys)))
+    assert a.shape == (200, 2, 2)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     # lognormal gsd 1.1 on every exchange: draws scatter around the central value

@@ -71,16 +71,22 @@ def test_calc_flags(bw_project, tmp_path):
         "calc", str(TINY), "-m", GWP, "-m", EF_CC, "-c", "cff", "-n", "50", "-s", "7",
         "--sensitivity", "-f", "csv", "-o", "r.data", *where, cwd=tmp_path,
     )  # fmt: skip
-    long = pd.read_csv(tmp_path / "r.data")
-    total = long[(long.section == "totals") & (long.quantity == "avoided")]
+    long = pd.read_csv(tmp_path / "r.data")  # the tidy long table (docs/results.md)
+    total = long[(long.table == "totals") & (long.quantity == "avoided")]
+    assert set(total.statistic) == {"value"}
     assert float(total.set_index("method").loc[GWP_LABEL, "value"]) == pytest.approx(
         TINY_AVOIDED, rel=1e-6
     )
-    sens_text = " ".join(map(str, long[long.section == "sensitivity"].to_numpy().ravel()))
-    assert "tornado" in sens_text and "sobol" in sens_text
     # tiny.yaml gives no distribution: no Monte Carlo, no interval, and the summary says why
-    assert "uncertainty" not in set(long.section)
+    assert "uncertainty" not in set(long.table)
     assert "(no uncertainty data)" in mc.stderr
+    # the sensitivity table is not part of the long table: the JSON export holds it
+    mc_json = lcasym(
+        "calc", str(TINY), "-m", GWP, "-c", "cff", "-n", "50", "-s", "7", "--sensitivity",
+        *where, cwd=tmp_path,
+    )  # fmt: skip
+    sensitivity = pd.DataFrame(json.loads(mc_json.stdout)["sensitivity"])
+    assert {"tornado", "sobol"} <= set(sensitivity["analysis"])
 
     # background uncertainty on two local workers, supplier rule, Excel by suffix
     lcasym(

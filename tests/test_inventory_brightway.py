@@ -78,9 +78,24 @@ def test_symbiosis_uses_substitution_edges(bw_scratch_project, tiny):
         code=naming.exchange_code("tiny-gypsum", "receiver"),
     )
     kinds = sorted((e["type"], e.input["code"], e["amount"]) for e in node.exchanges())
-    # 1,000 t FGD gypsum × SR 1 × DF 1 = 1e6 kg mined gypsum, bought and substituted
-    assert ("substitution", "gypsum_mined", pytest.approx(1e6)) in kinds
+    # 1,000 t FGD gypsum × SR 1 × DF 1 = 1e6 kg mined gypsum: the receiver still needs it ...
     assert ("technosphere", "gypsum_mined", pytest.approx(1e6)) in kinds
+    assert "substitution" not in {k[0] for k in kinds}
+    # ... and the exchange node substitutes it (no node lists a product as input and substitute)
+    extra = bd.get_node(
+        database=plan.database("symbiosis"),
+        code=naming.exchange_code("tiny-gypsum", "extra"),
+    )
+    subs = [
+        (e.input["code"], e["amount"]) for e in extra.exchanges() if e["type"] == "substitution"
+    ]
+    # (and the supplier's avoided landfill: 1,000 t × TR 1 = 1e6 kg)
+    assert sorted(subs) == [
+        ("gypsum_mined", pytest.approx(1e6)),
+        ("landfill_inert", pytest.approx(1e6)),
+    ]
+    # Brightway-native texts: named after facilities, located where they are
+    assert "tiny-gypsum" in node["name"] and node["location"] != "GLO"
     base = bd.get_node(
         database=plan.database("baseline"),
         code=naming.exchange_code("tiny-gypsum", "receiver"),

@@ -226,27 +226,28 @@ def test_long_frame_holds_every_number():
     result = build()
     long = result.to_long_frame()
     assert list(long.columns) == [
-        "section",
+        "table",
+        "entity_type",
         "entity",
         "method",
         "unit",
         "quantity",
+        "statistic",
         "value",
-        "detail",
     ]
-    hit = long[(long.section == "totals") & (long.method == GWP) & (long.quantity == "avoided")]
+    hit = long[(long.table == "totals") & (long.method == GWP) & (long.quantity == "avoided")]
     assert hit.value.iloc[0] == pytest.approx(3920)
     hit = long[
-        (long.section == "facilities")
+        (long.table == "facilities")
         & (long.entity == "PB")
         & (long.method == GWP)
         & (long.quantity == "credit")
     ]
     assert hit.value.iloc[0] == pytest.approx(900)
-    # 2 methods × 3 totals + 2 exchanges × 2 methods × 10 columns + 3 facilities × 2 × 2
-    assert (long.section == "totals").sum() == 6
-    assert (long.section == "exchanges").sum() == 40
-    assert (long.section == "facilities").sum() == 12
+    # 2 methods × 4 totals + 2 exchanges × 2 methods × 10 columns + 3 facilities × 2 × 2
+    assert (long.table == "totals").sum() == 8
+    assert (long.table == "exchanges").sum() == 40
+    assert (long.table == "facilities").sum() == 12
 
 
 def test_json_dict_keys_and_plain_values():
@@ -311,7 +312,7 @@ def test_export_formats(tmp_path, fmt):
         assert len(pd.read_csv(path)) == len(result.to_long_frame())
     else:
         sheets = pd.read_excel(path, sheet_name=None)
-        assert {"totals", "exchanges", "facilities", "long", "provenance"} <= set(sheets)
+        assert {"summary", "totals", "exchanges", "facilities", "provenance"} <= set(sheets)
 
 
 def test_failed_export_leaves_no_file(tmp_path, monkeypatch):
@@ -343,9 +344,9 @@ def test_replace_keeps_validation():
 def test_excel_sheets_over_the_row_limit_are_capped_with_a_note(tmp_path, monkeypatch):
     import openpyxl
 
-    import lcasym.results.result as result_module
+    import lcasym.results.export.workbook as workbook_module
 
-    monkeypatch.setattr(result_module, "EXCEL_MAX_ROWS", 5)
+    monkeypatch.setattr(workbook_module, "EXCEL_MAX_ROWS", 5)
     result = SymbiosisResult(
         totals=pd.DataFrame(columns=TABLE_COLUMNS["totals"]),
         exchanges=pd.DataFrame({c: range(8) for c in TABLE_COLUMNS["exchanges"]}),
@@ -356,4 +357,4 @@ def test_excel_sheets_over_the_row_limit_are_capped_with_a_note(tmp_path, monkey
     assert book["exchanges"].max_row == 6  # header + the first 5 of 8 rows
     notes = [r[0] for r in book["notes"].iter_rows(min_row=2, values_only=True)]
     assert any("sheet 'exchanges' holds the first 5 of 8 rows" in n for n in notes)
-    assert any("sheet 'long'" in n for n in notes)  # 8 exchanges × 10 quantities
+    assert "long" not in book.sheetnames  # the long table goes to CSV/Parquet, not Excel

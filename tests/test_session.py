@@ -507,3 +507,16 @@ def test_readme_scenarios_example_runs(bw_scratch_project, monkeypatch):
     mine = table[(table["variant"] == "as reported") & (table["method"] == head)]
     assert mine["credit"].sum() == pytest.approx(receiver.headline()["avoided"], rel=1e-9)
     assert result.provenance["crediting_rule"] == "supplier"
+
+
+def test_session_repr_is_short_and_its_html_escaped(session):
+    text = repr(session)
+    assert "\n" not in text and len(text) < 200 and session.network.network.id in text
+    page = session._repr_html_()
+    assert page.startswith("<table><caption>lcasym EngineSession</caption>")
+    planned = sum(x.status == "planned" for x in session.network.exchanges)
+    assert f"{len(session.network.exchanges)} ({planned} planned)" in page
+    # names are escaped: no raw markup from the network file reaches the notebook
+    import html
+
+    assert html.escape(session.network.network.name) in page

@@ -345,12 +345,12 @@ def filter_long(
 ) -> pd.DataFrame:
     """Filter the long table (:meth:`SymbiosisResult.to_long_frame`).
 
-    Keeps rows in ``sections`` and ``methods`` (all when empty) whose entity, quantity or
-    detail contains ``search`` (case-insensitive).
+    Keeps rows in ``sections`` (the ``table`` column) and ``methods`` (all when empty)
+    whose entity, quantity or statistic contains ``search`` (case-insensitive).
     """
     out = frame
     if sections:
-        out = out[out["section"].isin(list(sections))]
+        out = out[out["table"].isin(list(sections))]
     if methods:
         out = out[out["method"].isin(list(methods))]
     if search.strip():
@@ -360,7 +360,7 @@ def filter_long(
             + " "
             + out["quantity"].astype(str)
             + " "
-            + out["detail"].astype(str)
+            + out["statistic"].astype(str)
         ).str.casefold()
         out = out[text.str.contains(needle, regex=False)]
     return out.reset_index(drop=True)

@@ -68,7 +68,10 @@ atexit.register(close_clusters)
 
 def _local_client(workers: int):
     """The kept local cluster of ``workers`` workers, started if needed."""
-    from distributed import Client, LocalCluster
+    from lcasym.extras import require
+
+    dist = require("distributed")  # lcasym[dask]: a clear message when it is missing
+    Client, LocalCluster = dist.Client, dist.LocalCluster
 
     kept = _CLUSTERS.get(workers)
     if kept is not None and kept[1].status == "running":
@@ -104,7 +107,9 @@ def dask_client(
         yield None, Execution("in-process", 1)
         return
     if scheduler is not None:
-        from distributed import Client
+        from lcasym.extras import require
+
+        Client = require("distributed").Client
 
         if isinstance(scheduler, Client):
             client, own = scheduler, False
@@ -146,7 +151,9 @@ def map_chunks(
                 if progress is not None:
                     progress(c)
             return results, execution
-        from distributed import as_completed
+        from lcasym.extras import require
+
+        as_completed = require("distributed").as_completed
 
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         futures = [

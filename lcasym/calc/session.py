@@ -267,6 +267,27 @@ class EngineSession:
             f"{len(self.methods)} methods, project {self._provenance.get('project')!r})"
         )
 
+    def _repr_html_(self) -> str:
+        import html
+
+        net = self.network
+        planned = sum(x.status == Status.planned for x in net.exchanges)
+        items = [
+            ("network", f"{net.network.name} ({net.network.id}), {net.network.reporting_year}"),
+            ("exchanges", f"{len(net.exchanges)} ({planned} planned)"),
+            ("facilities", str(len(net.facilities))),
+            ("methods", str(len(self.methods))),
+            ("uncertain parameters", str(sum(p.distribution is not None
+                                             for p in self.plan.parameters))),
+            ("project", str(self._provenance.get("project"))),
+        ]  # fmt: skip
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in items
+        )
+        return f"<table><caption>lcasym EngineSession</caption>{rows}</table>"
+
     @property
     def system(self):
         """The shared, factorised background :class:`~lcasym.calc.system.LcaSystem`."""

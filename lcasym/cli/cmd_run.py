@@ -3,8 +3,10 @@
 Checks the network and the output folder, sets up (or verifies) the Brightway project
 offline, calculates the network with the same options as ``lcasym calc`` (1,000 Monte Carlo
 draws by default) and writes into one output folder: the results as Excel (one sheet per
-table), JSON and the long CSV table, and the PDF report with its ESRS/GRI datapoints
-(``<id>_report.pdf``, ``<id>_report_datapoints.csv|json``). ``-f`` picks some of them.
+table, opening on a summary), JSON, the tidy long CSV table, every table as CSV and Parquet
+with a Frictionless ``datapackage.json`` (``<id>_tables/``), and the PDF report with its
+ESRS/GRI datapoints (``<id>_report.pdf``, ``<id>_report_datapoints.csv|json``). ``-f``
+picks some of them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from lcasym.atomic import check_folder
 from lcasym.cli import options as opt
 from lcasym.cli.cmd_calc import CalcOptions, calculate_network, summary_lines
 from lcasym.cli.options import Crediting
@@ -27,6 +30,7 @@ class RunFormat(StrEnum):
     xlsx = "xlsx"
     json = "json"
     csv = "csv"
+    tables = "tables"
     pdf = "pdf"
 
 
@@ -38,7 +42,10 @@ def run_job(
     fmt: Annotated[
         list[RunFormat] | None,
         typer.Option(
-            "--format", "-f", help="Write only this (repeatable; pdf = the report); default all."
+            "--format",
+            "-f",
+            help="Write only this (repeatable; tables = CSV + Parquet + datapackage.json, "
+            "pdf = the report); default all.",
         ),
     ] = None,
     method: opt.Methods = None,
@@ -59,13 +66,16 @@ def run_job(
     from lcasym.io import load_network
     from lcasym.report import ReportSource, check_report_options, write_report
     from lcasym.report.options import ReportOptions
+    from lcasym.results.export import export_result
 
     formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else [f.value for f in RunFormat]
-    tables = [f for f in formats if f != "pdf"]
+    files = [f for f in formats if f not in ("pdf", "tables")]
     # The file, the folder and the report options are checked before any long work.
     loaded = load_network(file)
     stem = loaded.network.network.id
-    paths = run_outputs(file, output, stem, tables)
+    paths = run_outputs(file, output, stem, files)
+    if "tables" in formats:
+        paths.append(check_folder(output / f"{stem}_tables"))
     report_path = output / f"{stem}_report.pdf"
     if "pdf" in formats:
         check_report_options(ReportOptions(), report_path, network_file=file)
@@ -83,7 +93,12 @@ def run_job(
         sensitivity, project, directory, include_planned,
     )  # fmt: skip
     result = with_input(calculate_network(network, options), file, source.sha256)
-    written = [result.export(path) for path in paths]
+    written: list[Path] = []
+    for path in paths:
+        report_of_export = export_result(result, path, "tables" if path.suffix == "" else None)
+        written.append(report_of_export.path)
+        for item in report_of_export.left_out:
+            typer.secho(f"note: {item.sentence()}", err=True, fg=typer.colors.YELLOW)
     if "pdf" in formats:
         written += write_report(result, report_path, network=source).written()
     for line in summary_lines(result):

@@ -20,11 +20,13 @@ import typer
 
 from lcasym.cli import (
     cmd_calc,
+    cmd_import,
     cmd_network,
     cmd_opportunities,
     cmd_report,
     cmd_run,
     cmd_setup,
+    cmd_years,
 )
 from lcasym.errors import InputError, LcasymError
 
@@ -78,7 +80,16 @@ def main(
     configure_logging(verbose)
 
 
-for module in (cmd_setup, cmd_network, cmd_calc, cmd_run, cmd_report, cmd_opportunities):
+for module in (
+    cmd_setup,
+    cmd_network,
+    cmd_calc,
+    cmd_run,
+    cmd_report,
+    cmd_opportunities,
+    cmd_import,
+    cmd_years,
+):
     module.register(app)
 
 

@@ -97,5 +97,9 @@ def check_resources(
             "options",
         )
     check_draws(draws, len(network.operating_exchanges()), len(methods) if methods else None)
+    if draws and (workers is not None or scheduler):
+        from lcasym.extras import require
+
+        require("distributed")  # lcasym[dask]: said before any long work
     if scheduler and draws:
         check_scheduler(scheduler)

@@ -117,6 +117,7 @@ class ForegroundPlan:
     targets: Mapping[tuple[str, str], ActivityInfo] = field(default_factory=dict)
     resolved: Mapping[ActivityRef, tuple[str, str]] = field(default_factory=dict)
     tag: str = ""  # set by lcasym.inventory.build: part of the database names
+    has_custom: bool = True  # the network has custom activities (a custom database is written)
 
     def parameter_values(self) -> dict[str, float]:
         """Central values of all parameters, by name."""
@@ -137,9 +138,13 @@ class ForegroundPlan:
         return naming.custom_database(self.network_id, self.tag)
 
     @property
-    def databases(self) -> tuple[str, str, str]:
-        """The foreground databases of this plan: baseline, symbiosis, custom."""
-        return naming.foreground_databases(self.network_id, self.tag)
+    def databases(self) -> tuple[str, ...]:
+        """The foreground databases of this plan: baseline, symbiosis, and custom if any.
+
+        No empty database: the custom one only when the network has custom activities.
+        """
+        names = naming.foreground_databases(self.network_id, self.tag)
+        return names if self.has_custom else names[:2]
 
     def with_values(self, values: Mapping[str, float]) -> ForegroundPlan:
         """The same plan with other central values for the named parameters.
@@ -428,4 +433,5 @@ def plan_foreground(network: SymbiosisNetwork, index: BackgroundIndex) -> Foregr
         activities=tuple(activities),
         targets=dict(b.targets),
         resolved=dict(b.resolved),
+        has_custom=bool(network.custom_activities),
     )

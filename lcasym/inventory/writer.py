@@ -1,8 +1,10 @@
 """Write a foreground plan as ordinary Brightway databases (baseline, symbiosis, custom).
 
 The databases are plain bw2data databases: a researcher can open them in Activity Browser
-or compute them with bw2calc. Writing is all-or-nothing: every dataset is built in memory
-first; if a write fails, the previous versions of the three databases are put back. A
+or compute them with bw2calc (``docs/brightway.md``): nodes named after the facilities and
+activities, located where the facilities are, with their uncertainty; the custom database
+only when the network has custom activities. Writing is all-or-nothing: every dataset is
+built in memory first; if a write fails, the previous versions of the databases are put back. A
 rebuild with an unchanged plan is skipped (the plan's hash is stored in the metadata). A
 database of the same name that lcasym did not write is never overwritten
 (:mod:`lcasym.inventory.ownership`).
@@ -14,6 +16,8 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
 
 from lcasym import __version__
 from lcasym.background.project import quiet_brightway
@@ -31,7 +35,14 @@ from lcasym.network.model import CustomActivity, SymbiosisNetwork
 from lcasym.units import UnitError, conversion_factor
 
 log = logging.getLogger(__name__)
-__all__ = ["BUILD_KEY", "foreground_tag", "plan_hash", "write_foreground"]
+__all__ = [
+    "BUILD_KEY",
+    "foreground_tag",
+    "plan_hash",
+    "scenario_datasets",
+    "write_foreground",
+    "written_databases",
+]
 
 
 def plan_hash(plan: ForegroundPlan, network: SymbiosisNetwork) -> str:
@@ -161,41 +172,160 @@ def _resolved(plan: ForegroundPlan, ref):
     return plan.targets[key]
 
 
-def scenario_datasets(plan: ForegroundPlan, scenario: naming.Scenario, build: str) -> dict:
-    """Datasets of one scenario database from the plan (central parameter values)."""
+#: Components whose edge in the "with the exchanges" database is paired with a substitution.
+PAIRED = ("displaced", "treatment")
+
+
+def _location(network: SymbiosisNetwork, facility_id: str | None) -> str:
+    facility = next((f for f in network.facilities if f.id == facility_id), None)
+    return (facility.location if facility else None) or network.network.country or "GLO"
+
+
+def _facility_name(network: SymbiosisNetwork, facility_id: str | None) -> str:
+    facility = next((f for f in network.facilities if f.id == facility_id), None)
+    return facility.name if facility else str(facility_id or "")
+
+
+def _side_texts(plan: ForegroundPlan, network: SymbiosisNetwork, act: Any) -> tuple[str, str]:
+    """Name and reference product of an exchange side, from the activities it links to."""
+    ex = next(e for e in network.exchanges if e.id == act.exchange_id)
+    side = act.code.rsplit(":", 1)[-1]
+    supplier, receiver = (_facility_name(network, x) for x in (ex.supplier, ex.receiver))
+
+    def target_name(component: str) -> str:
+        hit = next((e for e in plan.edges if e.exchange_id == ex.id and e.component ==
+                    component and e.scenario == act.scenario), None)  # fmt: skip
+        return hit.label if hit else ""
+
+    if side == "receiver":
+        what = target_name("displaced")
+        return (f"{receiver}: need for {what}, met by {ex.flow} from {supplier} "
+                f"(exchange {ex.id})", what or ex.flow)  # fmt: skip
+    if side == "supplier":
+        parts = [p for p in (target_name("treatment"), target_name("forgone")) if p]
+        return (f"{supplier}: {ex.flow} without the exchange ({'; '.join(parts)}) "
+                f"(exchange {ex.id})", f"{ex.flow}, supplier side")  # fmt: skip
+    return (f"{ex.flow} from {supplier} to {receiver} (exchange {ex.id}): substitution, "
+            "transport and extra inputs", f"{ex.flow}, exchange")  # fmt: skip
+
+
+def scenario_datasets(
+    plan: ForegroundPlan,
+    scenario: naming.Scenario,
+    build: str,
+    network: SymbiosisNetwork | None = None,
+) -> dict:
+    """Datasets of one scenario database from the plan (central parameter values).
+
+    Brightway-native: node names say what a node is (facility and activity names, not
+    codes); locations are the facilities' (else the network's country); the foreground
+    nodes produce one reporting ``year`` of operation. In the "with the exchanges"
+    (symbiosis) database the receiver's need for the displaced product and the supplier's
+    treatment stay on their sides at the central value, and the exchange node
+    (``exchange:<id>:extra``) holds the matching ``substitution`` edges, the transport and
+    the extra inputs: so no node lists a product both as input and as substitute, and the
+    scores are those of the plan. Uncertain amounts carry exchange uncertainty
+    (:mod:`lcasym.inventory.uncertainty`); the paired need/substitution edges do not (they
+    cancel in every draw).
+    """
+    from lcasym.inventory.uncertainty import edge_uncertainty
+
     db = plan.database(scenario)
     values = plan.parameter_values()
+    params = {p.name: p for p in plan.parameters}
+    year = network.network.reporting_year if network else ""
     data: dict = {}
-    for act in (a for a in plan.activities if a.scenario == scenario):
-        exchanges = [{"input": (db, act.code), "amount": 1.0, "type": "production", "unit": "unit"}]
-        exchanges += [
-            {"input": (db, code), "amount": 1.0, "type": "technosphere", "unit": "unit"}
-            for code in act.inputs
+    activities = [a for a in plan.activities if a.scenario == scenario]
+    inputs = {a.code: list(a.inputs) for a in activities}
+    for act in activities:
+        name, product = act.name, act.name
+        if network is not None:
+            if act.exchange_id:
+                name, product = _side_texts(plan, network, act)
+            elif act.facility_id:
+                name = _facility_name(network, act.facility_id)
+                product = f"{name}, operation in {year}"
+            else:
+                name, product = network.network.name, f"{network.network.name}, {year}"
+        location = _location(network, act.facility_id) if network else "GLO"
+        data[(db, act.code)] = _node(db, act.code, name, product, location, act, scenario)
+    if scenario == "symbiosis" and network is not None:
+        _add_exchange_nodes(plan, network, db, data, inputs)
+    for code, codes in inputs.items():
+        data[(db, code)]["exchanges"] += [
+            {"input": (db, c), "amount": 1.0, "type": "technosphere", "unit": "year"} for c in codes
         ]
-        data[(db, act.code)] = {
-            "name": act.name,
-            "reference product": act.name,
-            "unit": "unit",
-            "location": "GLO",
-            "type": "process",
-            "lcasym_facility": act.facility_id,
-            "lcasym_exchange": act.exchange_id,
-            "lcasym_scenario": scenario,
-            "exchanges": exchanges,
-        }
     for edge in (e for e in plan.edges if e.scenario == scenario):
-        data[(db, edge.owner)]["exchanges"].append(
-            {
-                "input": edge.target,
-                "amount": edge.amount(values),
-                "type": edge.edge_type,
-                "unit": edge.unit,
-                "lcasym_component": edge.component,
-                "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
-                f" × {edge.constant:g}",
-            }
-        )
+        amount = edge.amount(values)
+        paired = scenario == "symbiosis" and edge.component in PAIRED
+        owner = edge.owner
+        if paired and edge.edge_type == "substitution" and network is not None:
+            owner = naming.exchange_code(str(edge.exchange_id), "extra")
+        record = {
+            "input": edge.target,
+            "amount": amount,
+            "type": edge.edge_type,
+            "unit": edge.unit,
+            "lcasym_component": edge.component,
+            "lcasym_parameters": list(edge.parameters),
+            "lcasym_constant": edge.constant,
+            "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
+            f" × {edge.constant:g}",
+        }
+        if not paired:
+            record.update(edge_uncertainty(edge, params, amount))
+        data[(db, owner)]["exchanges"].append(record)
     return data
+
+
+def _node(
+    db: str, code: str, name: str, product: str, location: str, act: Any, scenario: str
+) -> dict:
+    return {
+        "name": name,
+        "reference product": product,
+        "unit": "year",
+        "location": location,
+        "type": "process",
+        "lcasym_facility": act.facility_id if act else None,
+        "lcasym_exchange": act.exchange_id if act else None,
+        "lcasym_scenario": scenario,
+        "exchanges": [{"input": (db, code), "amount": 1.0, "type": "production", "unit": "year"}],
+    }
+
+
+def _add_exchange_nodes(
+    plan: ForegroundPlan,
+    network: SymbiosisNetwork,
+    db: str,
+    data: dict,
+    inputs: dict[str, list[str]],
+) -> None:
+    """An exchange node for every exchange with a substitution but no transport or extras."""
+    needed = {
+        e.exchange_id
+        for e in plan.edges
+        if e.scenario == "symbiosis" and e.edge_type == "substitution" and e.exchange_id
+    }
+    by_id = {e.id: e for e in network.exchanges}
+    for xid in sorted(needed):
+        code = naming.exchange_code(xid, "extra")
+        if (db, code) in data:
+            continue
+        ex = by_id[xid]
+        bearer = ex.receiver if ex.extra_burdens_borne_by == "receiver" else ex.supplier
+        act = SimpleNamespace(code=code, exchange_id=xid, facility_id=bearer,
+                              scenario="symbiosis")  # fmt: skip
+        name, product = _side_texts(plan, network, act)
+        data[(db, code)] = _node(db, code, name, product, _location(network, bearer), act,
+                                 "symbiosis")  # fmt: skip
+        inputs.setdefault(naming.facility_code(bearer), []).append(code)
+
+
+def written_databases(plan: ForegroundPlan, network: SymbiosisNetwork) -> tuple[str, ...]:
+    """The databases a plan writes: baseline, symbiosis, and custom only when it has any."""
+    names = naming.foreground_databases(plan.network_id, plan.tag)
+    return names if network.custom_activities else names[:2]
 
 
 def write_foreground(
@@ -215,18 +345,17 @@ def write_foreground(
     import bw2data as bd
 
     build = plan_hash(plan, network)
-    names = plan.databases
+    names = written_databases(plan, network)
     refuse_foreign(names, bd.projects.current)
     if not force and all(bd.databases.get(n, {}).get(BUILD_KEY) == build for n in names):
         log.info("foreground of %s is current (build %s)", network.network.id, build)
         _mark_used(names)
         return False
-    custom = _custom_datasets(network, plan)
-    staged = {
-        names[2]: custom,
-        names[0]: scenario_datasets(plan, "baseline", build),
-        names[1]: scenario_datasets(plan, "symbiosis", build),
-    }
+    staged = {}
+    if network.custom_activities:  # no empty database
+        staged[plan.custom_database] = _custom_datasets(network, plan)
+    staged[names[0]] = scenario_datasets(plan, "baseline", build, network)
+    staged[names[1]] = scenario_datasets(plan, "symbiosis", build, network)
     previous = {
         n: (bd.Database(n).load(), dict(bd.databases[n])) for n in names if n in bd.databases
     }

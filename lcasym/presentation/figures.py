@@ -18,12 +18,17 @@ import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
+from lcasym.extras import require
 from lcasym.presentation.formatting import _is_missing, display_scale, format_supported
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = require("altair")  # lcasym[report]: a clear message when it is missing
 
 #: Colours shared by the app and the report (benefit, burden, total, neutral).
 BENEFIT, BURDEN, TOTAL, NEUTRAL = "#3f7e44", "#c5192d", "#19486a", "#9aa3ab"
@@ -61,7 +66,7 @@ def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
     vl-convert runs Vega in-process; ``allowed_base_urls=[]`` forbids every data URL, so
     nothing is fetched.
     """
-    import vl_convert as vlc
+    vlc = require("vl_convert")
 
     spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
     spec.setdefault("config", {})
@@ -453,3 +458,39 @@ def _stack(order: list[str], links: list[_Link], end: str, gap: float) -> _Stack
         top[node] = y
         y += h + gap
     return _Stack(boxes, top, y)
+
+
+# --- a park over reporting years -------------------------------------------------------------
+
+
+def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
+    """Avoided impact per reporting year (bars) with the number of exchanges counted.
+
+    ``totals`` is :attr:`lcasym.calc.years.YearsComparison.totals`.
+    """
+    frame = _one_method(totals, method)
+    scale, unit = _scale_of(frame)
+    frame = frame.assign(
+        avoided=frame["avoided"].astype(float) * scale,
+        year=frame["year"].astype(str),
+        kind=["benefit" if v >= 0 else "burden" for v in frame["avoided"]],
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar(size=22)
+        .encode(
+            x=alt.X("year:O", title="reporting year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "avoided:Q",
+                title=f"avoided (reference − with the exchanges), {unit}/yr",
+                axis=alt.Axis(format=",~s"),
+            ),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["benefit", "burden"], range=[BENEFIT, BURDEN]),
+                legend=None,
+            ),
+            tooltip=["year:O", alt.Tooltip("avoided:Q", format=",.4~g"), "exchanges_counted:Q"],
+        )
+        .properties(width=WIDTH - 160, height=220, title=_short(method, 80))
+    )

@@ -8,6 +8,7 @@ lcasym's own assets are served) and writes ``report.pdf`` with the network file 
 results JSON attached, plus ``report_datapoints.csv`` and ``.json``.
 """
 
+import lcasym.report._extras  # noqa: F401  (first: names the extra when one is missing)
 from lcasym.report.datapoints import datapoints_table, load_datapoint_mapping
 from lcasym.report.options import ReportOptions, check_report_options, parse_colours
 from lcasym.report.render import ReportFiles, render_html, write_report

@@ -51,7 +51,7 @@ def provenance_of(
         "reporting_year": network.network.reporting_year,
         "currency": network.network.currency,
         "foreground_build_hash": build.get("lcasym_build"),
-        "foreground_databases": list(plan.databases),
+        "foreground_databases": [n for n in plan.databases if n in bd.databases],
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
 

@@ -15,18 +15,15 @@ against it. The column contract of every table is in ``docs/results.md``.
 from __future__ import annotations
 
 import copy
-import json
-import math
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from lcasym.atomic import atomic_path
-from lcasym.results.tables import FORMATS, LONG_COLUMNS, TABLE_COLUMNS, TABLES, empty_table
+from lcasym.results.tables import TABLE_COLUMNS, TABLES, empty_table
 
 
 @dataclass(frozen=True)
@@ -154,36 +151,19 @@ class SymbiosisResult:
     # --- one long table ---------------------------------------------------------------------
 
     def to_long_frame(self) -> pd.DataFrame:
-        """The whole result as one long table.
+        """Every LCIA number of totals, exchanges, facilities and uncertainty as one tidy table.
 
-        Columns ``section, entity, method, unit, quantity, value, detail``: one row per
-        number (``section`` is the table it comes from, ``entity`` the network, exchange,
-        facility, indicator or SDG target, ``quantity`` the column it was in).
+        Columns ``table, entity_type, entity, method, unit, quantity, statistic, value``;
+        the key ``(entity_type, entity, method, quantity, statistic)`` is unique:
+        ``quantity`` is the column the number is in (``avoided``, ``net``, ``credit`` ...),
+        ``statistic`` is ``value`` for the calculation's number or a Monte Carlo statistic
+        (``P5``, ``P50``, ``P95``, ``mean``, ``sd``, ``probability_better``). The other
+        tables (contributions, indicators, SDG, ...) have keys of their own: see
+        :func:`lcasym.results.export.tidy_tables`.
         """
-        parts = [
-            _melt(self.totals, "totals", "network", ["reference", "with_exchanges", "avoided"]),
-            _melt(self.exchanges, "exchanges", "exchange",
-                  ["displaced", "treatment", "gross", "extra", "forgone", "net", "direct",
-                   "upstream", "supplier_credit", "receiver_credit"],
-                  detail=("supplier", "receiver", "kind")),
-            _melt(self.facilities, "facilities", "facility",
-                  ["credit", "own_inventory"], detail=("rule",)),
-            _melt(self.contributions, "contributions", "exchange", ["score", "share"],
-                  detail=("component", "target", "rank", "activity")),
-            _melt(self.indicators.assign(method=""), "indicators", "entity", ["value"],
-                  quantity_from="indicator", detail=("exchanges",)),
-            _melt(self.sdg.rename(columns={"indicator": "method"}), "sdg", "target",
-                  ["reference", "with_exchanges", "contribution"], detail=("id", "statement")),
-            _melt(self.uncertainty, "uncertainty", "entity",
-                  ["P5", "P50", "P95", "mean", "sd", "probability_better"],
-                  detail=("quantity", "draws", "seed")),
-            _melt(self.sensitivity.assign(unit=""), "sensitivity", "parameter", ["value"],
-                  quantity_from="measure", detail=("analysis",)),
-        ]  # fmt: skip
-        parts = [p for p in parts if not p.empty]
-        if not parts:
-            return pd.DataFrame(columns=LONG_COLUMNS)
-        return pd.concat(parts, ignore_index=True)[LONG_COLUMNS]
+        from lcasym.results.export import long_table
+
+        return long_table(self)
 
     # --- the report ------------------------------------------------------------------------
 
@@ -204,127 +184,71 @@ class SymbiosisResult:
     def to_json_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict: one list of records per table, plus ``provenance``.
 
-        Keys: ``totals, exchanges, facilities, contributions, indicators, sdg,
-        sensitivity`` (when not empty), ``uncertainty`` (when draws > 0), ``provenance``.
-        NaN becomes ``null``.
+        Keys: ``totals, exchanges, facilities, credits_by_rule, contributions, indicators,
+        sdg, flags``, ``sensitivity`` (when not empty), ``uncertainty`` (when draws > 0),
+        ``provenance``. NaN becomes ``null``. The raw draws (``samples``) are not included.
         """
-        out: dict[str, Any] = {}
-        for name in TABLES:
-            if name == "samples" or (name == "uncertainty" and self.draws == 0):
-                continue
-            frame = getattr(self, name)
-            if name == "sensitivity" and frame.empty:
-                continue
-            out[name] = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
-        out["provenance"] = _plain(self.provenance)
-        return out
+        from lcasym.results.export.jsonfile import json_dict
+
+        return json_dict(self)
 
     def export(self, path: str | Path, format: str | None = None) -> Path:
-        """Write the result to ``path`` as ``json``, ``csv`` or ``xlsx``.
+        """Write the result to ``path`` as ``json``, ``csv``, ``xlsx`` or ``tables``.
 
-        ``csv`` is the long table; ``xlsx`` has one sheet per table, the long table and the
-        provenance (a sheet over Excel's 1,048,576 rows keeps its first rows, and a ``notes``
-        sheet says so). The format defaults to the file suffix. The file is written to a
-        temporary file in the same folder and renamed, so a failed export never leaves a
-        half-written file.
+        ``csv`` is the tidy long table (:meth:`to_long_frame`); ``xlsx`` a workbook that
+        opens on a formatted summary (tonnes, interval, top exchanges, credits, coverage)
+        followed by the tables (a table over Excel's row limit keeps its first rows and the
+        workbook says so); ``tables`` (or a path without suffix) a folder with every table
+        as CSV and Parquet and a Frictionless ``datapackage.json`` (column types, units,
+        keys, provenance). The format defaults to the suffix. Files are written to a
+        temporary file and renamed, so a failed export never leaves a half-written file.
+        Column contract: ``docs/results.md``; :func:`lcasym.results.export.export_result`
+        also returns what a workbook left out.
         """
-        path = Path(path)
-        fmt = (format or path.suffix.lstrip(".")).lower()
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-        with atomic_path(path) as tmp:
-            if fmt == "json":
-                with tmp.open("w", encoding="utf-8") as handle:  # streamed, not one string
-                    json.dump(self.to_json_dict(), handle, indent=2)
-            elif fmt == "csv":
-                self.to_long_frame().to_csv(tmp, index=False)
+        from lcasym.results.export import export_result
+
+        return export_result(self, path, format).path
+
+    # --- notebooks -----------------------------------------------------------------------
+
+    def _summary_items(self) -> list[tuple[str, str]]:
+        from lcasym.presentation.formatting import display_scale, format_number
+
+        prov = self.provenance
+        items = [("network", f"{prov.get('network_name') or prov.get('network_id') or '?'} "
+                             f"({prov.get('reporting_year', '?')})")]  # fmt: skip
+        if self.totals.empty:
+            return [*items, ("methods", "none")]
+        head = self.headline()
+        scale, unit = display_scale(str(head["unit"]))
+        if head["coverage"] == "not covered":
+            avoided = "not covered"
+        else:
+            avoided = f"{format_number(head['avoided'] * scale)} {unit}/yr"
+            if head["P5"] is not None:
+                avoided += (f" (P5–P95 {format_number(head['P5'] * scale)} to "
+                            f"{format_number(head['P95'] * scale)})")  # fmt: skip
             else:
-                self._write_xlsx(tmp)
-        return path
+                avoided += " (no uncertainty data)"
+        n_ex = self.exchanges["exchange"].nunique()
+        items += [
+            ("avoided", avoided),
+            ("method", str(head["method"])),
+            ("crediting", str(prov.get("crediting_rule", ""))),
+            ("tables", f"{len(self.totals)} methods, {n_ex} exchanges, "
+                       f"{self.facilities['facility'].nunique()} facilities, "
+                       f"{len(self.flags)} flags, {self.draws} draws"),
+        ]  # fmt: skip
+        return items
 
-    def _write_xlsx(self, target: Path) -> None:
-        from lcasym.io.xlsx_text import XLSXWRITER_OPTIONS  # user text stays text
+    def __repr__(self) -> str:
+        items = self._summary_items()
+        return "SymbiosisResult(" + ", ".join(f"{k}: {v}" for k, v in items) + ")"
 
-        with pd.ExcelWriter(
-            target, engine="xlsxwriter", engine_kwargs={"options": XLSXWRITER_OPTIONS}
-        ) as writer:
-            prov = pd.DataFrame(
-                [(k, json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
-                 for k, v in self.provenance.items()],
-                columns=["key", "value"],
-            )  # fmt: skip
-            prov.to_excel(writer, sheet_name="provenance", index=False)
-            notes: list[str] = []
-            for name in TABLES:
-                if name != "samples":
-                    _capped(getattr(self, name), name, notes).to_excel(
-                        writer, sheet_name=name, index=False
-                    )
-            _capped(self.to_long_frame(), "long", notes).to_excel(
-                writer, sheet_name="long", index=False
-            )
-            if notes:
-                pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
-
-
-#: Data rows an Excel sheet holds (1,048,576 rows including the header).
-EXCEL_MAX_ROWS = 1_048_575
-
-
-def _capped(frame: pd.DataFrame, sheet: str, notes: list[str]) -> pd.DataFrame:
-    """The first ``EXCEL_MAX_ROWS`` rows of ``frame``, with a note when rows are left out."""
-    if len(frame) <= EXCEL_MAX_ROWS:
-        return frame
-    notes.append(
-        f"sheet '{sheet}' holds the first {EXCEL_MAX_ROWS:,} of {len(frame):,} rows (Excel's "
-        "limit); the CSV export (the long table) and the JSON export hold every row"
-    )
-    return frame.iloc[:EXCEL_MAX_ROWS]
-
-
-def _melt(
-    frame: pd.DataFrame,
-    section: str,
-    entity_col: str,
-    values: list[str],
-    *,
-    quantity_from: str | None = None,
-    detail: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    if frame.empty:
-        return pd.DataFrame(columns=LONG_COLUMNS)
-    frame = frame.reset_index(drop=True)
-    entity = pd.Series(["network"] * len(frame)) if entity_col == "network" else frame[entity_col]
-    method = frame["method"] if "method" in frame else pd.Series([""] * len(frame))
-    unit = frame["unit"] if "unit" in frame else pd.Series([""] * len(frame))
-    parts = [d + "=" + frame[d].astype(object).map(str) for d in detail if d in frame]
-    text = list(parts[0].str.cat(parts[1:], sep="; ")) if parts else [""] * len(frame)
-    rows = []
-    for col in values:
-        quantity = frame[quantity_from] if quantity_from else pd.Series([col] * len(frame))
-        rows.append(
-            pd.DataFrame({
-                "section": section, "entity": entity.astype(str), "method": method.astype(str),
-                "unit": unit.astype(str), "quantity": quantity.astype(str),
-                "value": pd.to_numeric(frame[col], errors="coerce").astype(float),
-                "detail": text,
-            })
-        )  # fmt: skip
-    return pd.concat(rows, ignore_index=True)
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy: numpy scalars to Python, NaN/inf to None, tuples to lists."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in self._summary_items()
+        )
+        return f"<table><caption>lcasym SymbiosisResult</caption>{rows}</table>"

@@ -55,8 +55,6 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "samples": ["draw", "entity", "quantity", "method", "value"],
 }  # fmt: skip
 TABLES = tuple(TABLE_COLUMNS)
-LONG_COLUMNS = ["section", "entity", "method", "unit", "quantity", "value", "detail"]
-FORMATS = ("json", "csv", "xlsx")
 
 
 def empty_table(name: str) -> pd.DataFrame:
