@@ -23,11 +23,11 @@ from lcasym.discovery.checks import check_inventory
 from lcasym.discovery.knowledge import KnowledgeBase, load_knowledge_base
 from lcasym.discovery.model import OperationsInventory
 from lcasym.errors import InputError, Problem
+from lcasym.io import file_format
 from lcasym.io.locate import Locate, PathLocator
 from lcasym.io.problems import did_you_mean, hint, model_at
 
 log = logging.getLogger(__name__)
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "excel"}
 
 
 @dataclass(frozen=True)
@@ -102,22 +102,6 @@ def inventory_from_dict(
     return LoadedInventory(inventory, locate, source, tuple(found))
 
 
-def _format(path: Path) -> str:
-    fmt = SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            [
-                Problem(
-                    f"unsupported file type {path.suffix or '(none)'!r}: use .yaml, .yml, "
-                    ".json or .xlsx",
-                    path.name,
-                )
-            ],
-            path.name,
-        )
-    return fmt
-
-
 def load_inventory(
     path: str | Path, *, knowledge_base: KnowledgeBase | None = None
 ) -> LoadedInventory:
@@ -129,7 +113,7 @@ def load_inventory(
         If the file is missing or unreadable, or any record is invalid (all problems).
     """
     path = Path(path)
-    fmt = _format(path)
+    fmt = file_format(path)
     if not path.is_file():
         raise InputError(
             [Problem(f"file not found: {path} (check the path and the file name)", path.name)],
@@ -185,7 +169,7 @@ def inventory_to_data(inventory: OperationsInventory) -> dict[str, Any]:
 def write_inventory(inventory: OperationsInventory, path: str | Path) -> None:
     """Write ``inventory`` to ``path`` (format from the suffix), atomically."""
     path = Path(path)
-    fmt = _format(path)
+    fmt = file_format(path)
     with atomic_path(path) as tmp:
         if fmt == "excel":
             from lcasym.discovery.workbook import write_inventory_workbook

@@ -28,10 +28,8 @@ from lcasym.discovery.model import (
 from lcasym.io.excel import README_SHEET, ExcelRead, save_workbook
 from lcasym.io.excel import _Reader as _NetworkReader
 from lcasym.io.fielddoc import FieldDoc, document
-from lcasym.io.locate import Origin
-from lcasym.io.locate import Path as DataPath
 from lcasym.io.problems import did_you_mean
-from lcasym.io.tables import FlatField, TableSpec, flat_fields, get_in, set_in, to_cell
+from lcasym.io.tables import FlatField, TableSpec, flat_fields, get_in, to_cell
 
 PARK_SHEET = "park"
 TABLES: tuple[TableSpec, ...] = (
@@ -143,43 +141,7 @@ class _InventoryReader(_NetworkReader):
     """lcasym.io's workbook reader with the inventory's sheets."""
 
     def park_sheet(self, data: dict[str, Any]) -> None:
-        ws = self.values[PARK_SHEET]
-        keys = {ff.name: ff for ff in _park_fields()}
-        self.origins[("park",)] = Origin(PARK_SHEET)
-        info: dict[str, Any] = {}
-        seen: set[str] = set()
-        for row in range(1, ws.max_row + 1):
-            key = ws.cell(row=row, column=1).value
-            key = None if key is None else str(key).strip()
-            if not key or (row == 1 and key == "key"):
-                continue
-            ff = keys.get(key)
-            if ff is None:
-                guess = did_you_mean(key, list(keys))
-                fix = f"did you mean {guess!r}?" if guess else f"use one of {', '.join(keys)}"
-                self.error(f"unknown key {key!r}: {fix}", where=f"sheet 'park', row {row}")
-                continue
-            path: DataPath = ff.path if key == "schema_version" else ("park", *ff.path)
-            if ff.is_list:
-                path = (*path, len(get_in(info, ff.path) or []))
-            elif key in seen:
-                self.error(
-                    f"key {key!r} is given twice: keep one row", where=f"sheet 'park', row {row}"
-                )
-                continue
-            seen.add(key)
-            self.origins[path] = Origin(PARK_SHEET, row, f"key {key!r}", "value")
-            single = FlatField(ff.name, ff.path, ff.annotation, False, ff.owner, ff.field)
-            value = self.cell(PARK_SHEET, row, 2, single, path)
-            if value is None:
-                continue
-            if key == "schema_version":
-                data["schema_version"] = value
-            elif ff.is_list:
-                info.setdefault(ff.path[0], []).append(value)
-            else:
-                set_in(info, ff.path, value)
-        data["park"] = info
+        self.key_value_sheet(data, PARK_SHEET, "park", _park_fields())
 
     def read(self) -> ExcelRead:
         data: dict[str, Any] = {}

@@ -49,7 +49,8 @@ class LoadedNetwork:
     warnings: tuple[Problem, ...] = ()
 
 
-def _format(path: Path) -> str:
+def file_format(path: Path) -> str:
+    """``yaml``, ``json`` or ``excel`` from the file's suffix; ``InputError`` for any other."""
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
@@ -119,7 +120,7 @@ def load_network(path: str | Path) -> LoadedNetwork:
         If the file is missing, unreadable or does not match the model.
     """
     path = Path(path)
-    fmt = _format(path)
+    fmt = file_format(path)
     if not path.is_file():
         raise InputError(
             [Problem(f"file not found: {path} (check the path and the file name)", path.name)],
@@ -191,7 +192,7 @@ def _writer(fmt: str) -> Callable[[SymbiosisNetwork, Path], None]:
 def write_network(network: SymbiosisNetwork, path: str | Path) -> None:
     """Write ``network`` to ``path`` (format from the suffix), atomically."""
     path = Path(path)
-    write = _writer(_format(path))
+    write = _writer(file_format(path))
     with atomic_path(path) as tmp:
         write(network, tmp)
     log.info("wrote %s", path)

@@ -13,7 +13,7 @@ import contextlib
 import math
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,9 +311,18 @@ class _Reader:
         return record
 
     def network_sheet(self, data: dict[str, Any]) -> None:
-        ws = self.values[NETWORK_SHEET]
-        keys = {ff.name: ff for ff in network_fields()}
-        self.origins[("network",)] = Origin(NETWORK_SHEET)
+        self.key_value_sheet(data, NETWORK_SHEET, "network", network_fields())
+
+    def key_value_sheet(
+        self, data: dict[str, Any], sheet: str, root: str, fields: Iterable[FlatField]
+    ) -> None:
+        """Read a two-column key/value sheet into ``data[root]`` (``schema_version`` at the top).
+
+        Unknown keys get a did-you-mean, a key given twice an error; list fields may repeat.
+        """
+        ws = self.values[sheet]
+        keys = {ff.name: ff for ff in fields}
+        self.origins[(root,)] = Origin(sheet)
         info: dict[str, Any] = {}
         seen: set[str] = set()
         for row in range(1, ws.max_row + 1):
@@ -325,21 +334,20 @@ class _Reader:
             if ff is None:
                 guess = did_you_mean(key, list(keys))
                 fix = f"did you mean {guess!r}?" if guess else f"use one of {', '.join(keys)}"
-                self.error(f"unknown key {key!r}: {fix}", where=f"sheet 'network', row {row}")
+                self.error(f"unknown key {key!r}: {fix}", where=f"sheet {sheet!r}, row {row}")
                 continue
-            path: DataPath = ff.path if key == "schema_version" else ("network", *ff.path)
+            path: DataPath = ff.path if key == "schema_version" else (root, *ff.path)
             if ff.is_list:
-                items = get_in(info, ff.path)
-                path = (*path, len(items or []))
+                path = (*path, len(get_in(info, ff.path) or []))
             elif key in seen:
                 self.error(
-                    f"key {key!r} is given twice: keep one row", where=f"sheet 'network', row {row}"
+                    f"key {key!r} is given twice: keep one row", where=f"sheet {sheet!r}, row {row}"
                 )
                 continue
             seen.add(key)
-            self.origins[path] = Origin(NETWORK_SHEET, row, f"key {key!r}", "value")
+            self.origins[path] = Origin(sheet, row, f"key {key!r}", "value")
             single = FlatField(ff.name, ff.path, ff.annotation, False, ff.owner, ff.field)
-            value = self.cell(NETWORK_SHEET, row, 2, single, path)
+            value = self.cell(sheet, row, 2, single, path)
             if value is None:
                 continue
             if key == "schema_version":
@@ -348,7 +356,7 @@ class _Reader:
                 info.setdefault(ff.path[0], []).append(value)
             else:
                 set_in(info, ff.path, value)
-        data["network"] = info
+        data[root] = info
 
     def table(self, spec: TableSpec, data: dict[str, Any], ids: dict[str, dict[str, int]]) -> None:
         fields = flat_fields(spec.model)
