@@ -291,3 +291,16 @@ def test_indicator_exchanges_from_long_lists_and_empty_cells():
     assert set(net["entity_type"]) == {"network"} and list(net["exchange"])[-1] == "x1999"
     fac = links[links["indicator"] == "f"]
     assert list(fac["exchange"]) == ["a", "b"] and set(fac["entity_type"]) == {"facility"}
+
+
+@pytest.mark.parametrize("indent", [1, 2])
+def test_json_written_one_table_at_a_time_equals_one_dump(indent):
+    """The streamed JSON (files and the report's attachment) is byte for byte
+    ``json.dumps(result.to_json_dict(), indent=indent)``."""
+    import json
+
+    from lcasym.results.export.jsonfile import json_bytes
+
+    for result in (build(), mc_result()):
+        expected = json.dumps(result.to_json_dict(), indent=indent).encode("utf-8")
+        assert json_bytes(result, indent) == expected
