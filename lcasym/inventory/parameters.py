@@ -129,10 +129,17 @@ def write_parameters(plan: ForegroundPlan, database: str, owners: Iterable[str])
     """Write a plan's parameters to ``database`` and group the formula exchanges of ``owners``.
 
     ``owners`` are the codes of the activities whose exchanges carry a ``formula``. Returns
-    the number of parameterised exchanges. The stored amounts are recalculated from the
-    formulas (they equal the written central amounts).
+    the number of parameterised exchanges. Rows are inserted in bulk (one query per table,
+    not one per exchange as ``bw2data.parameters.add_exchanges_to_group`` does); the
+    written amounts already equal the formulas' values, so the group is left *expired*:
+    the first ``bw2data.parameters.recalculate()`` after an edit evaluates every formula.
     """
+    import uuid
+
     import bw2data as bd
+    from bw2data.backends.schema import ExchangeDataset
+    from bw2data.parameters import ActivityParameter, Group, ParameterizedExchange
+    from bw2data.snowflake_ids import snowflake_id_generator
 
     clear_parameters(database)
     records = parameter_records(plan)
@@ -140,9 +147,29 @@ def write_parameters(plan: ForegroundPlan, database: str, owners: Iterable[str])
         return 0
     bd.parameters.new_database_parameters(records, database)
     group = group_name(database)
-    count = 0
-    for code in sorted(set(owners)):
-        count += bd.parameters.add_exchanges_to_group(group, (database, code))
-    bd.parameters.recalculate()
-    log.info("wrote %d parameters and %d formula exchanges to %s", len(records), count, database)
-    return count
+    owners = sorted(set(owners))
+    formulas = [
+        (row["id"], row["data"]["formula"])
+        for row in ExchangeDataset.select(ExchangeDataset.id, ExchangeDataset.data)
+        .where(ExchangeDataset.output_database == database)
+        .dicts()
+        if "formula" in row["data"]
+    ]
+    with bd.parameters.db.atomic():
+        dummies = [
+            {"id": next(snowflake_id_generator), "group": group, "database": database,
+             "code": code, "name": f"__dummy_{uuid.uuid4().hex}__", "amount": 0, "data": {}}
+            for code in owners
+        ]  # fmt: skip
+        for chunk in range(0, len(dummies), 500):
+            ActivityParameter.insert_many(dummies[chunk : chunk + 500]).execute()
+        rows = [
+            {"id": next(snowflake_id_generator), "group": group, "exchange": xid, "formula": f}
+            for xid, f in formulas
+        ]
+        for chunk in range(0, len(rows), 500):
+            ParameterizedExchange.insert_many(rows[chunk : chunk + 500]).execute()
+        Group.get_or_create(name=group)[0].expire()
+    log.info("wrote %d parameters and %d formula exchanges to %s", len(records), len(rows),
+             database)  # fmt: skip
+    return len(rows)

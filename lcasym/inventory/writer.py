@@ -375,8 +375,6 @@ def write_foreground(
                 db.write(data)
             if name != plan.custom_database:
                 write_parameters(plan, name, _formula_owners(data))
-                with quiet_brightway():
-                    db.process()
             meta = bd.databases[name]
             meta.update(
                 {
