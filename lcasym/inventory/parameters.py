@@ -130,22 +130,26 @@ def write_parameters(plan: ForegroundPlan, database: str, owners: Iterable[str])
 
     ``owners`` are the codes of the activities whose exchanges carry a ``formula``. Returns
     the number of parameterised exchanges. Rows are inserted in bulk (one query per table,
-    not one per exchange as ``bw2data.parameters.add_exchanges_to_group`` does); the
-    written amounts already equal the formulas' values, so the group is left *expired*:
-    the first ``bw2data.parameters.recalculate()`` after an edit evaluates every formula.
+    not one per row as ``new_database_parameters`` and ``add_exchanges_to_group`` do); the
+    written amounts already equal the formulas' values, so both groups are left *expired*:
+    the first ``bw2data.parameters.recalculate()`` evaluates every formula.
     """
     import uuid
 
     import bw2data as bd
     from bw2data.backends.schema import ExchangeDataset
-    from bw2data.parameters import ActivityParameter, Group, ParameterizedExchange
+    from bw2data.parameters import (
+        ActivityParameter,
+        DatabaseParameter,
+        Group,
+        ParameterizedExchange,
+    )
     from bw2data.snowflake_ids import snowflake_id_generator
 
     clear_parameters(database)
     records = parameter_records(plan)
     if not records:
         return 0
-    bd.parameters.new_database_parameters(records, database)
     group = group_name(database)
     owners = sorted(set(owners))
     formulas = [
@@ -156,6 +160,15 @@ def write_parameters(plan: ForegroundPlan, database: str, owners: Iterable[str])
         if "formula" in row["data"]
     ]
     with bd.parameters.db.atomic():
+        params = [
+            {"id": next(snowflake_id_generator), "database": database, "name": r["name"],
+             "amount": r["amount"], "formula": None,
+             "data": {k: v for k, v in r.items() if k not in ("name", "amount")}}
+            for r in records
+        ]  # fmt: skip
+        for chunk in range(0, len(params), 500):
+            DatabaseParameter.insert_many(params[chunk : chunk + 500]).execute()
+        Group.get_or_create(name=database)[0].expire()
         dummies = [
             {"id": next(snowflake_id_generator), "group": group, "database": database,
              "code": code, "name": f"__dummy_{uuid.uuid4().hex}__", "amount": 0, "data": {}}
