@@ -199,3 +199,26 @@ def test_a_network_uses_the_imported_database_by_name_product_location(project, 
     # and the same as a plain bw2calc LCA of 1,000 kg widget in the imported database
     plain, _ = _widget_scores(project, name)
     assert result.headline()["avoided"] == pytest.approx(1_000 * plain, rel=1e-9)
+
+
+def test_jsonld_product_with_two_providers_is_refused():
+    """openLCA product flows fold into their one provider; two providers: a named error."""
+    from types import SimpleNamespace
+
+    from lcasym.background.importing import _merge_jsonld_products
+    from lcasym.errors import InputError
+
+    def process(code: str) -> dict:
+        return {"code": code, "type": "process", "exchanges": [
+            {"type": "production", "input": ("ld", "steel-flow"), "amount": 1.0}]}  # fmt: skip
+
+    product = {"code": "steel-flow", "name": "steel", "type": "product", "exchanges": []}
+    one = SimpleNamespace(db_name="ld", data=[product, process("mill")])
+    _merge_jsonld_products(one)
+    assert [ds["code"] for ds in one.data] == ["mill"]
+    assert one.data[0]["reference product"] == "steel"
+    assert one.data[0]["exchanges"][0]["input"] == ("ld", "mill")
+
+    two = SimpleNamespace(db_name="ld", data=[dict(product), process("mill-a"), process("mill-b")])
+    with pytest.raises(InputError, match="steel"):
+        _merge_jsonld_products(two)
