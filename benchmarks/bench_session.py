@@ -13,14 +13,17 @@ Prints, each measured in this run (no figure extrapolated):
    two with one process-wide lock held through each calculation (how the app ran before),
    with bw2data's project switched back after every Brightway block (the library's
    default) and with ``stay_in_project()`` (the CLI; for lcasym-only processes);
-4. N what-if variants x 25 methods on the 20k-activity synthetic background: one session
-   (open + ``variants``) vs ``calculate`` on each edited network, the SAME N variants on
-   both sides, results compared;   target >= 1,000x
+4. N what-if variants x 25 methods on the 20k-activity synthetic background: ``calculate``
+   on each edited network (run first) vs one session (open + ``variants``), the SAME N
+   variants on both sides, results compared;   target >= 1,000x
 5. peak memory (ru_maxrss) of the process doing (4), after the session side and at the end.
 
 Usage::
 
-    python benchmarks/bench_session.py [--small] [--variants N] [--only 1 2 ...]
+    python benchmarks/bench_session.py [--small] [--variants N] [--budget S] [--only 1 2 ...]
+
+``--budget S`` stops the baseline of (4) after S seconds; the session side is then timed on
+the variants the baseline finished (the same N on both sides).
 
 Brightway data go to ``--dir`` (default ``.bw/bench-session`` in the working directory):
 the Kalundborg project is set up there, and the synthetic background is built there by
