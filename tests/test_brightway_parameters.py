@@ -147,3 +147,26 @@ def test_a_rebuild_replaces_the_parameters(bw_scratch_project, tiny):
         from bw2data.backends.schema import ExchangeDataset
 
         assert ExchangeDataset.get(id=pe.exchange).output_database == db
+
+
+def test_removed_foregrounds_leave_no_parameter_groups(bw_scratch_project, tiny, monkeypatch):
+    """A stale foreground deleted by lcasym takes its parameter groups along, so the user's
+    next ``bw2data.parameters.recalculate()`` does not trip over an orphaned group."""
+    from datetime import timedelta
+
+    import bw2data as bd
+    from bw2data.parameters import Group
+
+    from lcasym.inventory import ownership
+    from lcasym.inventory.build import build_foreground
+    from lcasym.inventory.parameters import group_name
+
+    plan = build_foreground(tiny)
+    names = [plan.database("baseline"), plan.database("symbiosis")]
+    monkeypatch.setattr(ownership, "SAME_NETWORK_GRACE", timedelta(seconds=-1))
+    monkeypatch.setattr(ownership, "ANY_NETWORK_GRACE", timedelta(seconds=-1))
+    removed = ownership.remove_stale_foregrounds(keep=(), network_id=tiny.network.id)
+    assert set(names) <= set(removed)
+    groups = {g.name for g in Group.select()}
+    assert not groups & {*names, *(group_name(n) for n in names)}
+    bd.parameters.recalculate()  # raised ActivityParameter.DoesNotExist with orphans left
