@@ -94,6 +94,10 @@ def test_rounding_follows_the_interval_width():
     # the 3-draw hand interval (kg → t): width 4.536 → step 0.1
     assert format_supported(3.92, 1.652, 6.188) == ("3.9", "1.7", "6.2")
     assert format_supported(float("nan")) == ("–", None, None)
+    # draws that do not vary: P5 and P95 differ by float noise (8e-9 on 3e7), no interval;
+    # the value keeps 3 significant figures instead of 17 decimals
+    assert format_supported(30_100_000.0, 30_065_000.534057617, 30_065_000.534057625) == (
+        "30,100,000", None, None)  # fmt: skip
     assert format_percent(46.72) == "46.7 %" and format_percent(100.0) == "100 %"
 
 
