@@ -83,6 +83,12 @@ def _fit(text: str, room: float, char_px: float = 5.6) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _half_label(ticks: list[float]) -> float:
+    """Room right of the plot for half of the last tick label (8 px font: ~4.9 px a character)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return 2.5 * len(tick_text(ticks[-1], step)) + 4.0
+
+
 @dataclass(frozen=True)
 class _Axis:
     left: float
@@ -138,8 +144,8 @@ def hbar_svg(
     finite = [v for v in values if math.isfinite(v)] or [0.0]
     if zero:
         finite.append(0.0)
-    axis = _Axis(label_width, width - label_width - text_room,
-                 nice_ticks(min(finite), max(finite)))  # fmt: skip
+    ticks = nice_ticks(min(finite), max(finite))
+    axis = _Axis(label_width, width - label_width - max(text_room, _half_label(ticks)), ticks)
     top = 6.0
     bottom = top + _ROW * max(len(bars), 1)
     height = bottom + _AXIS + (14.0 if legend else 0.0)
@@ -200,7 +206,8 @@ def histogram_svg(
     finite = [float(v) for v in values if math.isfinite(v)]
     if not finite:
         finite = [0.0]
-    axis = _Axis(46.0, width - 56.0, nice_ticks(min(finite), max(finite), 6))
+    ticks = nice_ticks(min(finite), max(finite), 6)
+    axis = _Axis(46.0, width - 46.0 - max(10.0, _half_label(ticks)), ticks)
     lo, hi = axis.ticks[0], axis.ticks[-1]
     n = max(bins, 1)
     size = (hi - lo) / n
