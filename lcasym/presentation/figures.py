@@ -32,8 +32,6 @@ from lcasym.presentation.svg_charts import Bar, hbar_svg, histogram_svg
 
 if TYPE_CHECKING:
     import altair as alt
-else:
-    alt = require("altair")  # lcasym[report]: a clear message when it is missing
 
 #: Colours shared by the app and the report (benefit, burden, total, neutral).
 BENEFIT, BURDEN, TOTAL, NEUTRAL = "#3f7e44", "#c5192d", "#19486a", "#9aa3ab"
@@ -63,6 +61,14 @@ def _scale_of(frame: pd.DataFrame) -> tuple[float, str]:
 def _short(text: str, n: int = 42) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _altair() -> Any:
+    """Altair, imported on first use (it takes about a second); a clear message if missing.
+
+    The report draws its charts as plain SVG and never imports it.
+    """
+    return require("altair")  # lcasym[report]
 
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
@@ -132,6 +138,7 @@ def waterfall_chart(
     top: int = 25,
 ) -> alt.LayerChart:
     """Waterfall of the net benefit of each exchange, ending at the network total."""
+    alt = _altair()
     frame = waterfall_frame(exchanges, method, labels=labels, top=top)
     _, unit = _scale_of(_one_method(exchanges, method))
     frame["text"] = [format_supported(v)[0] for v in frame["value"]]
@@ -186,6 +193,7 @@ def waterfall_svg(
 
 def facility_bars_chart(facilities: pd.DataFrame, method: str) -> alt.Chart:
     """Each firm's credit under the result's rule (positive green, negative red)."""
+    alt = _altair()
     fac = _one_method(facilities, method)
     scale, unit = _scale_of(fac)
     fac = fac.assign(credit=fac["credit"].astype(float) * scale)
@@ -248,6 +256,7 @@ def distribution_chart(
     ``uncertainty`` table, one P5–P95 bar per entity with P50 (dot) and the deterministic
     value (tick). None when there are no draws.
     """
+    alt = _altair()
     unc = _one_method(uncertainty, method)
     if unc.empty:
         return None
@@ -370,6 +379,7 @@ def tornado_chart(
     ``unit`` is the method's unit; values are shown in its display unit. None without a
     tornado for this method.
     """
+    alt = _altair()
     wide = tornado_frame(sensitivity, method, top)
     if wide.empty:
         return None
@@ -601,6 +611,7 @@ def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
 
     ``totals`` is :attr:`lcasym.calc.years.YearsComparison.totals`.
     """
+    alt = _altair()
     frame = _one_method(totals, method)
     scale, unit = _scale_of(frame)
     frame = frame.assign(
