@@ -303,9 +303,9 @@ def test_user_text_prints_literally(tmp_path, monkeypatch):
     assert files.refused == ()  # nothing was even asked for
     text = pdf_text(files.pdf)
     assert '<img src="file:///etc/passwd"> <script>x</script> Evil & Co' in text
-    # table cells wrap it, the waterfall label prints it on one line, cut with … to the
-    # 200 px label column: (200 - 8) / 5.6 = 34 characters: "1. ", 30 of the name's, "…"
-    assert "1. <b>bold</b> & <a href='https:/…" in text
+    # table cells wrap it, the waterfall label prints it on one line, cut in the middle to
+    # the 200 px label column: (200 - 8) / 5.6 = 34 characters = the first 28, "…", the last 5
+    assert "1. <b>bold</b> & <a href='ht…k</a>" in text
     assert "<b>bold</b> & <a" in text and "x.invalid'>link</a>" in text
 
 

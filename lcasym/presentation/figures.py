@@ -116,7 +116,7 @@ def waterfall_frame(
     for name, value in zip(names, values, strict=True):
         rows.append(
             {
-                "label": _short(name),
+                "label": str(name),
                 "value": value,
                 "start": level,
                 "end": level + value,
@@ -229,7 +229,7 @@ def facility_bars_svg(facilities: pd.DataFrame, method: str) -> str:
     order = credit.sort_values(ascending=False, kind="stable").index
     bars = [
         Bar(
-            _short(fac.at[i, "name"]),
+            str(fac.at[i, "name"]),
             ((0.0, float(credit[i]), BENEFIT if credit[i] >= 0 else BURDEN),),
             text=format_supported(credit[i])[0],
         )

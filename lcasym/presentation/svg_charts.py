@@ -78,9 +78,13 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float =
 
 
 def _fit(text: str, room: float, char_px: float = 5.6) -> str:
-    """``text`` cut (with "…") to fit ``room`` px at about ``char_px`` px per character."""
-    n = max(int(room / char_px), 4)
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """``text`` cut in the middle (with "…") to fit ``room`` px at ``char_px`` px a character.
+
+    The last 5 characters stay, so "Farms on Zealand (fertiliser users) (2)" and "… (3)"
+    remain apart.
+    """
+    n = max(int(room / char_px), 12)
+    return text if len(text) <= n else text[: n - 6] + "…" + text[-5:]
 
 
 def _half_label(ticks: list[float]) -> float:
