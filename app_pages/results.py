@@ -403,6 +403,16 @@ with tab_whatif:
         value=base.active,
         key=f"whatif_active_{which}",
     )
+    run_rule = str(prov.get("crediting_rule") or "receiver")
+    what_rule = w1.selectbox(
+        "Crediting rule (what-if: who gets the credit)",
+        RULES,
+        index=list(RULES).index(run_rule) if run_rule in RULES else 0,
+        format_func=app_support.CREDITING_LABELS.get,
+        key="whatif_crediting",
+        help="Splits the same network total differently between the firms; "
+        "the total above does not change with the rule.",
+    )
     edits = whatif.edits_for(
         base,
         amount=amount if amount > 0 else base.amount * 1e-9,
@@ -422,6 +432,20 @@ with tab_whatif:
             delta=f"{format_supported(after - before)[0]} vs the run",
             help=f"Full value {after!r} {unit}",
         )
+        credits, credit_unit = whatif.whatif_credits(
+            session,
+            edits,
+            method,
+            run_rule=run_rule,
+            rule=str(what_rule),
+            names={f.id: f.name for f in net.facilities},
+        )
+        st.markdown(
+            f"**Credit of each firm**: at the run ({app_support.CREDITING_LABELS.get(run_rule)}"
+            f" rule) and what-if ({app_support.CREDITING_LABELS.get(what_rule)} rule, with the "
+            "changes above)"
+        )
+        number_table(credits, ("firm",), f"{credit_unit}/yr")
 
 with tab_cmp:
     st.caption(

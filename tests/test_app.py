@@ -228,6 +228,25 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     at.slider(key="whatif_distance_tiny-gypsum").set_value(20.0).run()
     what = next(m for m in at.metric if "(what-if)" in m.label)
     assert what.value == "30.9 t CO2-eq/yr"
+    # the crediting rule as a what-if control: supplier rule with the 20 km gypsum.
+    # power supplies gypsum (net 7,803.78 − 1,252.66 more transport = 6,551.12 kg) and heat
+    # (25,432.69 kg): 31,983.81 kg = 32.0 t; board supplies the water (−1,083.14 kg); the
+    # greenhouse supplies nothing: 0. At the run (receiver rule, 10 km): power keeps the
+    # avoided landfill W = 1,263.38 kg; board D − E = 7,793.06 − 1,252.66 = 6,540.40 kg;
+    # greenhouse 25,432.69 − 1,083.14 = 24,349.55 kg (tiny.yaml's header).
+    at.selectbox(key="whatif_crediting").set_value("supplier").run()
+    assert not at.exception
+    credits = next(d.value for d in at.dataframe if "what-if" in d.value.columns)
+    by_firm = credits.set_index("firm")
+    assert by_firm.loc["Power station (synthetic)", "what-if"] == pytest.approx(32.0)
+    assert by_firm.loc["Plasterboard plant (synthetic)", "what-if"] == pytest.approx(-1.08)
+    assert by_firm.loc["Greenhouse (synthetic)", "what-if"] == 0
+    assert by_firm.loc["Power station (synthetic)", "at the run"] == pytest.approx(1.26)
+    assert by_firm.loc["Plasterboard plant (synthetic)", "at the run"] == pytest.approx(6.54)
+    assert by_firm.loc["Greenhouse (synthetic)", "at the run"] == pytest.approx(24.3)
+    # the rule splits, it does not change the total
+    what = next(m for m in at.metric if "(what-if)" in m.label)
+    assert what.value == "30.9 t CO2-eq/yr"
     assert at.session_state["result"] is result  # the run's result is unchanged
     # the data page offers the three exports and the provenance
     at.switch_page("app_pages/data.py").run()
