@@ -88,8 +88,9 @@ with middle:
 with right:
     st.subheader("Template", divider="gray")
     st.caption(
-        "A blank Excel workbook: one sheet per record type, and a README sheet explaining "
-        "every column."
+        "A blank Excel workbook: one sheet per record type, a README sheet explaining "
+        "every column, and the lcasym-open activities in a sheet of their own, offered as "
+        "dropdowns in the exchanges' activity-code columns."
     )
     with _shared.guarded("Preparing the template"):
         st.download_button(
