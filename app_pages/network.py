@@ -3,6 +3,7 @@ download it."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
@@ -170,6 +171,27 @@ tables = app_support.network_tables(net)
 version = st.session_state.get(_shared.EDITOR, 0)
 
 
+def show_flagged(frames: dict[str, pd.DataFrame], problems: list, note: str, key: str) -> None:
+    """The tables with the cells the errors name highlighted (nothing when none is named)."""
+    for name, frame in frames.items():
+        preview = app_support.flagged_preview(frame, name, problems)
+        if preview is not None:
+            st.caption(
+                f"**{name.capitalize()}**: the cells with an error, highlighted (row: light, "
+                f"cell: amber). {note}"
+            )
+            st.dataframe(preview, hide_index=True, width="stretch", key=f"{key}_{name}")
+
+
+if not failed:
+    show_flagged(
+        tables,
+        st.session_state.get(_shared.PROBLEMS, []),
+        "Correct them in the editor below.",
+        "flagged_checked",
+    )
+
+
 def config(columns: dict[str, str]) -> dict:
     cfg: dict = {app_support.ROW_KEY: None}
     for path, label in columns.items():
@@ -229,6 +251,12 @@ if applied:
                 icon=":material/edit_off:",
             )
             _shared.show_input_error(exc)
+            show_flagged(
+                {"exchanges": edited_ex, "facilities": edited_fac},
+                exc.problems,
+                "Your edits are kept in the editor above.",
+                "flagged_edits",
+            )
         else:
             if new == net:
                 st.toast("No changes to apply.")

@@ -168,6 +168,59 @@ def test_bad_edit_shows_located_error_and_keeps_network():
     text = _errors(at)
     assert "Exchanges table, row 2 (id 'tiny-heat'), column 'amount / yr'" in text
     assert at.session_state["network"].exchange("tiny-heat").amount == 100
+    # the offending cell is highlighted: row 2 (index 1), column 'amount / yr', and only it
+    flagged = _flagged(at)
+    cells = _styled_cells(flagged)
+    columns = list(flagged.value.columns)
+    amber = {(r, columns[c]) for r, c in cells.get(app_support.editor.PROBLEM_CELL_COLOUR, ())}
+    assert amber == {(1, "amount / yr")}
+    light = cells[app_support.editor.PROBLEM_ROW_COLOUR]
+    assert {r for r, _ in light} == {1} and len(light) == len(columns) - 1
+    assert flagged.value.iloc[1]["amount / yr"] == -5.0  # the user's edit, as typed
+
+
+def _flagged(at):
+    """The one table with highlighted cells (the facilities table has none here)."""
+    colour = app_support.editor.PROBLEM_CELL_COLOUR
+    found = [d for d in at.dataframe if colour in d.proto.arrow_data.styler.styles]
+    assert len(found) == 1
+    return found[0]
+
+
+def _styled_cells(element) -> dict[str, set[tuple[int, int]]]:
+    """colour -> (row, column) cells of a styled st.dataframe (its CSS rules)."""
+    import re
+
+    out: dict[str, set[tuple[int, int]]] = {}
+    for selectors, body in re.findall(
+        r"([^{}]+)\{([^}]*)\}", element.proto.arrow_data.styler.styles
+    ):
+        colour = re.search(r"background-color:\s*(#[0-9a-fA-F]{6})", body)
+        for r, c in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            if colour:
+                out.setdefault(colour.group(1), set()).add((int(r), int(c)))
+    return out
+
+
+def test_checked_problems_highlight_their_cells():
+    at = _load_example(_app(), "tiny.yaml")
+    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    # a valid model, but a supplier no facility has: a cross-record error, found when checked
+    at.session_state[key] = {
+        "edited_rows": {2: {"supplier": "powr"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Apply edits").click()
+    at.run()
+    assert not at.exception
+    assert "Exchanges table, row 3 (id 'tiny-water'), column 'supplier'" in _errors(at)
+    flagged = _flagged(at)
+    cells = _styled_cells(flagged)
+    columns = list(flagged.value.columns)
+    amber = {(r, columns[c]) for r, c in cells[app_support.editor.PROBLEM_CELL_COLOUR]}
+    assert amber == {(2, "supplier")}
+    assert "highlighted" in next(c.value for c in at.caption if c.value.startswith("**Exch"))
 
 
 def test_edit_is_applied_and_checked():
@@ -498,3 +551,21 @@ def test_opportunities_page_ranks_chooses_and_opens_a_network(bw_project):
     assert not at.exception
     net = at.session_state["network"]
     assert net.exchanges and all(x.status == "planned" for x in net.exchanges)
+
+
+def test_flagged_preview_counts_rows_as_the_editor_does(tiny):
+    from lcasym.app_support import editor
+
+    t = app_support.network_tables(tiny)
+    blank = pd.DataFrame([dict.fromkeys(t["exchanges"].columns)])
+    ex = pd.concat([t["exchanges"].iloc[:1], blank, t["exchanges"].iloc[1:]], ignore_index=True)
+    ex.loc[3, "amount"] = -1.0  # the 3rd record (tiny-water) sits in frame row 3
+    with pytest.raises(InputError) as info:
+        app_support.network_from_tables(tiny, t["facilities"], ex)
+    assert editor.problem_cells(info.value.problems, "exchanges") == {2: {"amount"}}
+    assert editor.problem_cells(info.value.problems, "facilities") == {}
+    assert app_support.flagged_preview(t["facilities"], "facilities", info.value.problems) is None
+    frame = app_support.flagged_preview(ex, "exchanges", info.value.problems)
+    css = frame._compute().ctx  # (row, col) -> [(property, value)]
+    amber = {k for k, v in css.items() if ("background-color", editor.PROBLEM_CELL_COLOUR) in v}
+    assert amber == {(3, list(editor.EXCHANGE_COLUMNS).index("amount"))}
