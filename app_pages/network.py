@@ -11,6 +11,7 @@ from lcasym import app_support
 from lcasym.errors import InputError
 from lcasym.network.checking import background_for
 from lcasym.paths import examples_dir
+from lcasym.presentation import figures
 from lcasym.presentation.markdown import plain_markdown
 
 EXAMPLES = {
@@ -139,6 +140,35 @@ if not failed:
             icon=":material/task_alt:",
         )
     _shared.show_problems(problems)
+
+# --- map ----------------------------------------------------------------------------------
+st.subheader("Map", divider="gray")
+frames = figures.map_frames(net)
+park_map = figures.park_map(frames)
+if park_map is None:
+    st.info(
+        "No coordinates given: add `coordinates: {lat: …, lon: …}` (decimal degrees) to the "
+        "facilities to see them on a map.",
+        icon=":material/location_off:",
+    )
+else:
+    st.caption(
+        "Facilities at their coordinates (Mercator projection, no base map: nothing is "
+        "fetched), exchanges as straight lines coloured by kind."
+        + (
+            " Not placed (no coordinates): "
+            + plain_markdown(", ".join(frames.without_coordinates))
+            + "."
+            if frames.without_coordinates
+            else ""
+        )
+        + (
+            f" {frames.exchanges_left_out} exchange(s) not drawn (an end without coordinates)."
+            if frames.exchanges_left_out
+            else ""
+        )
+    )
+    st.altair_chart(park_map, width="stretch")
 
 # --- editor -------------------------------------------------------------------------------
 st.subheader("Edit", divider="gray")

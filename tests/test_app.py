@@ -6,6 +6,7 @@ fixture ``bw_project`` (LCASYM_PROJECT / LCASYM_BRIGHTWAY_DIR point at it).
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import warnings
@@ -569,3 +570,62 @@ def test_flagged_preview_counts_rows_as_the_editor_does(tiny):
     css = frame._compute().ctx  # (row, col) -> [(property, value)]
     amber = {k for k, v in css.items() if ("background-color", editor.PROBLEM_CELL_COLOUR) in v}
     assert amber == {(3, list(editor.EXCHANGE_COLUMNS).index("amount"))}
+
+
+def _tiny_with_coordinates() -> dict:
+    """tiny.yaml with coordinates for two of its three facilities (invented, synthetic)."""
+    net = yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8"))
+    net["facilities"][0]["coordinates"] = {"lat": 55.66, "lon": 11.08}  # power
+    net["facilities"][1]["coordinates"] = {"lat": 55.67, "lon": 11.10}  # board
+    return net
+
+
+def test_network_page_maps_facilities_with_coordinates():
+    at = _app()
+    data = yaml.safe_dump(_tiny_with_coordinates()).encode()
+    _uploader(at).upload("mapped.yaml", data, "application/x-yaml")
+    at.run()
+    assert not at.exception
+    import pyarrow as pa
+
+    chart = next(c for c in at.get("vega_lite_chart") if '"mercator"' in c.proto.spec)
+    spec = json.loads(chart.proto.spec)
+    assert spec["projection"]["type"] == "mercator"
+    datasets = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+    # the two facilities with coordinates, the one exchange between them (power -> board);
+    # heat and water end at the greenhouse, which has none
+    points = next(d for d in datasets if "name" in d)
+    assert set(zip(points["name"], points["lat"], points["lon"], strict=True)) == {
+        ("Power station (synthetic)", 55.66, 11.08),
+        ("Plasterboard plant (synthetic)", 55.67, 11.10),
+    }
+    lines = next(d for d in datasets if "lat2" in d)
+    assert lines[["id", "lon", "lat", "lon2", "lat2"]].values.tolist() == [
+        ["tiny-gypsum", 11.08, 55.66, 11.10, 55.67]
+    ]
+    assert "url" not in json.dumps(spec)  # drawn offline: no data or tiles fetched
+    caption = "\n".join(c.value for c in at.caption)
+    assert "Not placed (no coordinates): Greenhouse" in caption
+    assert "2 exchange(s) not drawn" in caption
+
+
+def test_network_page_says_no_coordinates_given():
+    at = _load_example(_app(), "tiny.yaml")
+    assert not at.exception
+    assert any("No coordinates given" in i.value for i in at.info)
+    assert not any('"mercator"' in c.proto.spec for c in at.get("vega_lite_chart"))
+
+
+def test_park_map_renders_offline_with_the_firm_names():
+    from lcasym.io import network_from_dict
+    from lcasym.presentation import figures
+
+    net = network_from_dict(_tiny_with_coordinates(), "mapped.yaml")
+    frames = figures.map_frames(net)
+    assert frames.without_coordinates == ("Greenhouse (synthetic)",)
+    assert frames.exchanges_left_out == 2  # tiny-heat and tiny-water end at the greenhouse
+    svg = figures.chart_svg(figures.park_map(frames))  # vl-convert: no data URL, no fetch
+    assert "Power station (synthetic)" in svg and "Plasterboard plant (synthetic)" in svg
+    assert figures.park_map(figures.map_frames(network_from_dict(
+        yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8")), "t"
+    ))) is None  # fmt: skip
