@@ -141,6 +141,13 @@ if not failed:
         )
     _shared.show_problems(problems)
 
+merge_report = st.session_state.pop("merge_report", None)
+if merge_report:
+    st.success(
+        "**Opportunities merged into this network.** " + plain_markdown(merge_report),
+        icon=":material/merge:",
+    )
+
 # --- map ----------------------------------------------------------------------------------
 st.subheader("Map", divider="gray")
 frames = figures.map_frames(net)

@@ -547,11 +547,46 @@ def test_opportunities_page_ranks_chooses_and_opens_a_network(bw_project):
     assert values == sorted(values, reverse=True)
     chosen = next(m for m in at.metric if m.label.startswith("Avoided GHG of the chosen"))
     assert chosen.value.endswith("t CO2-eq/yr")
-    next(b for b in at.button if b.label.startswith("Open the chosen set")).click()
+    next(b for b in at.button if b.label.startswith("Open the picked set")).click()
     at.run()
     assert not at.exception
     net = at.session_state["network"]
     assert net.exchanges and all(x.status == "planned" for x in net.exchanges)
+
+
+@pytest.mark.slow
+def test_opportunities_are_added_to_the_current_network(bw_project, tiny):
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = _load_example(_app(), "tiny.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at.switch_page("app_pages/opportunities.py").run()
+    assert not at.exception
+    picked = at.multiselect(key="opportunities_picked")
+    chosen = list(picked.value)
+    assert len(chosen) >= 2
+    picked.set_value(chosen[:2]).run()  # take two of the chosen set
+    add = next(b for b in at.button if b.label.startswith("Add to the current network"))
+    assert "Tiny synthetic network" in add.label
+    add.click()
+    at.run()
+    assert not at.exception
+    net = at.session_state["network"]
+    # tiny keeps its three exchanges and facilities; the two picked ones come after (no
+    # Kalundborg firm is a tiny facility, so nothing is "already there")
+    assert [x.id for x in net.exchanges] == [x.id for x in tiny.exchanges] + chosen[:2]
+    assert net.exchanges[:3] == tiny.exchanges
+    assert all(x.status == "planned" for x in net.exchanges[3:])
+    assert [f.id for f in net.facilities][:3] == [f.id for f in tiny.facilities]
+    ends = {x.supplier for x in net.exchanges[3:]} | {x.receiver for x in net.exchanges[3:]}
+    assert ends <= {f.id for f in net.facilities}
+    # visible on the network page: the merge note and the new rows in the editor
+    assert at.session_state.get("network") is net
+    assert any("Opportunities merged" in s.value for s in at.success)
+    editor = next(e for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    assert list(editor.value["id"]) == [x.id for x in net.exchanges]
 
 
 def test_flagged_preview_counts_rows_as_the_editor_does(tiny):
