@@ -124,9 +124,15 @@ st.header(plain_markdown(net.network.name), divider="green")
 st.markdown(plain_markdown(app_support.network_summary(net, name=False)))
 st.caption(
     plain_markdown(
-        f"Source: {st.session_state.get(_shared.SOURCE, '?')} · background "
-        f"{net.network.background.database} · "
-        f"{st.session_state.get(_shared.CHECK_NOTE, '')}"
+        " · ".join(
+            part
+            for part in (
+                f"Source: {st.session_state.get(_shared.SOURCE, '?')}",
+                f"background {net.network.background.database}",
+                st.session_state.get(_shared.CHECK_NOTE, ""),
+            )
+            if part
+        )
     )
 )
 if not failed:

@@ -104,7 +104,7 @@ with _shared.guarded("Choosing the set"):
     cs, cu = display_scale(str(chosen["unit"].iloc[0]))
     st.metric(
         f"Avoided GHG of the chosen {len(chosen)} exchanges",
-        f"{app_support.format_number(total * cs)} {cu}/yr",
+        f"{results_view.format_sig(total * cs)} {cu}/yr",
         help=f"Full value {total * cs!r} {cu}/yr (sum of the chosen candidates' net benefit).",
     )
     names = {f.id: f.name for f in opps.inventory.facilities}

@@ -274,6 +274,10 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     assert "WBCSD 2023" in "\n".join(i.value for i in at.info)
     assert "no uncertainty data" in "\n".join(c.value for c in at.caption)  # draws = 0
     assert "32.1533" in metric.help  # the full value on hover
+    # the impact table keeps its category in view when it scrolls sideways (narrow screens)
+    impact = next(d for d in at.dataframe if "impact category" in d.value.columns)
+    config = json.loads(impact.proto.columns)
+    assert config["impact category"]["pinned"] is True
     # what-if: 20 km instead of 10 for the gypsum adds 10,000 tkm x 0.125266267 kg/tkm
     # = 1.25266 t of transport: 32.1533 − 1.2527 = 30.9007 t (tiny.yaml's header)
     at.selectbox(key="whatif_exchange").set_value("tiny-gypsum").run()
