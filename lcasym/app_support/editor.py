@@ -321,13 +321,13 @@ def flagged_preview(frame: pd.DataFrame, table: str, problems: Iterable[Problem]
         n += 1
     styles = pd.DataFrame("", index=shown.index, columns=columns)
     for record, paths in cells.items():
-        i = position.get(record)
-        if i is None:
+        at = position.get(record)
+        if at is None:
             continue
-        styles.iloc[i, :] = f"background-color: {PROBLEM_ROW_COLOUR}"
+        styles.iloc[at, :] = f"background-color: {PROBLEM_ROW_COLOUR}"
         for path in paths:
             if path is not None:
-                styles.at[i, path] = f"background-color: {PROBLEM_CELL_COLOUR}; font-weight: bold"
+                styles.at[at, path] = f"background-color: {PROBLEM_CELL_COLOUR}; font-weight: bold"
     labels = {c: _TABLES[table][c] for c in columns}
     return shown.rename(columns=labels).style.apply(
         lambda _: styles.rename(columns=labels), axis=None
