@@ -193,6 +193,7 @@ st.caption(
 )
 with st.expander("Find a background activity", icon=":material/search:"):
     from lcasym.app_support.activities import activity_table, index_activities
+    from lcasym.app_support.files import _safe_name as safe_file_name
 
     index, _ = background_for(net)
     if index is None:
@@ -209,6 +210,27 @@ with st.expander("Find a background activity", icon=":material/search:"):
             "categories it covers for the activity."
         )
         st.dataframe(found.head(500), hide_index=True, width="stretch", height=300)
+        database = net.network.background.database
+        if st.button(
+            f"Prepare an Excel template listing the {plain_markdown(database)} activities",
+            icon=":material/table:",
+            help="The blank workbook, with this background's activities in its sheet "
+            "'background_activities' and as dropdowns in the exchanges' activity-code columns.",
+        ):
+            with _shared.guarded("Preparing the template"), st.spinner("Writing the template…"):
+                st.session_state["background_template"] = (
+                    database,
+                    app_support.template_bytes(index_activities(index)),
+                )
+        ready = st.session_state.get("background_template")
+        if ready and ready[0] == database:
+            st.download_button(
+                f"Excel template ({plain_markdown(database)} activities)",
+                ready[1],
+                file_name=safe_file_name(f"lcasym_network_template_{database}.xlsx"),
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/download:",
+            )
 
 tables = app_support.network_tables(net)
 version = st.session_state.get(_shared.EDITOR, 0)

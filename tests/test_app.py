@@ -255,6 +255,23 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     found = at.dataframe[0].value
     assert "lcasym-open:gypsum_mined" in set(found["reference"])
     assert all("gypsum" in n.casefold() for n in found["name"])
+    # the template listing this background's activities (the project's lcasym-open)
+    next(b for b in at.button if b.label.startswith("Prepare an Excel template")).click()
+    at.run()
+    database, data = at.session_state["background_template"]
+    assert database == "lcasym-open"
+    import io
+
+    import openpyxl
+
+    from lcasym.app_support.activities import index_activities
+    from lcasym.network.checking import background_for
+
+    index, _ = background_for(at.session_state["network"])
+    listed = openpyxl.load_workbook(io.BytesIO(data))["background_activities"]
+    codes = {row[0] for row in listed.iter_rows(min_row=2, values_only=True)}
+    assert codes == {a.code for a in index_activities(index)} and "gypsum_mined" in codes
+    assert any(d.label.startswith("Excel template (lcasym") for d in at.get("download_button"))
     at.switch_page("app_pages/results.py").run()
     at.number_input[0].set_value(0)  # draws
     next(b for b in at.button if b.label == "Run").click()
