@@ -388,6 +388,7 @@ with tab_whatif:
         min_value=0.0,
         max_value=float(base.amount) * 2,
         value=float(base.amount),
+        format="%.0f" if base.amount >= 100 else "%.2f",  # t/yr, not 150000.00
         key=f"whatif_amount_{which}",
     )
     ratio = (
