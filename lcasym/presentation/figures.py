@@ -638,3 +638,108 @@ def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
         )
         .properties(width=WIDTH - 160, height=220, title=_short(method, 80))
     )
+
+
+@dataclass(frozen=True)
+class MapFrames:
+    """What a map of the park draws, and what it leaves out.
+
+    Facilities with coordinates and the exchanges between two of them (lon/lat in decimal
+    degrees).
+    """
+
+    facilities: pd.DataFrame  # id, name, lat, lon
+    exchanges: pd.DataFrame  # id, label, kind, lat, lon, lat2, lon2
+    without_coordinates: tuple[str, ...]  # facility names
+    exchanges_left_out: int  # an end without coordinates (or no supplier in the network)
+
+
+def map_frames(network: Any) -> MapFrames:
+    """The facilities and exchanges of ``network`` (a ``SymbiosisNetwork``) a map can place."""
+    where = {
+        f.id: (f.name, f.coordinates.lat, f.coordinates.lon)
+        for f in network.facilities
+        if f.coordinates is not None
+    }
+    facilities = pd.DataFrame(
+        [{"id": k, "name": v[0], "lat": v[1], "lon": v[2]} for k, v in where.items()],
+        columns=["id", "name", "lat", "lon"],
+    )
+    rows, left_out = [], 0
+    for x in network.exchanges:
+        if x.supplier not in where or x.receiver not in where:
+            left_out += 1
+            continue
+        a, b = where[x.supplier], where[x.receiver]
+        rows.append(
+            {"id": x.id, "label": f"{x.flow} ({a[0]} → {b[0]})", "kind": str(x.kind.value),
+             "lat": a[1], "lon": a[2], "lat2": b[1], "lon2": b[2]}
+        )  # fmt: skip
+    exchanges = pd.DataFrame(rows, columns=["id", "label", "kind", "lat", "lon", "lat2", "lon2"])
+    missing = tuple(f.name for f in network.facilities if f.id not in where)
+    return MapFrames(facilities, exchanges, missing, left_out)
+
+
+#: Colour of an exchange line on the map, by kind.
+KIND_COLOURS = {"material": "#8c6d31", "energy": "#e6550d", "water": "#3182bd", "waste": "#636363"}
+
+
+def park_map(frames: MapFrames, *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | None:
+    """A map of the park drawn offline: facilities at their coordinates, exchanges as lines.
+
+    Mercator projection of longitude/latitude fitted to the facilities (with a margin of
+    15 % of their extent, at least 0.01°); no base map and no tile server: nothing is
+    fetched. Lines are coloured by kind; firm names label the points. None without any
+    facility with coordinates.
+    """
+    fac = frames.facilities
+    if fac.empty:
+        return None
+    lat0, lat1 = float(fac["lat"].min()), float(fac["lat"].max())
+    lon0, lon1 = float(fac["lon"].min()), float(fac["lon"].max())
+    pad_lat = max(0.15 * (lat1 - lat0), 0.01)
+    pad_lon = max(0.15 * (lon1 - lon0), 0.01)
+    corners = pd.DataFrame(
+        {"lat": [lat0 - pad_lat, lat1 + pad_lat], "lon": [lon0 - pad_lon, lon1 + pad_lon]}
+    )
+    frame = alt.Chart(corners).mark_point(opacity=0).encode(longitude="lon:Q", latitude="lat:Q")
+    layers: list[Any] = [frame]
+    if not frames.exchanges.empty:
+        kinds = [k for k in KIND_COLOURS if k in set(frames.exchanges["kind"])]
+        layers.append(
+            alt.Chart(frames.exchanges)
+            .mark_rule(strokeWidth=2.5, opacity=0.8)
+            .encode(
+                longitude="lon:Q",
+                latitude="lat:Q",
+                longitude2="lon2:Q",
+                latitude2="lat2:Q",
+                color=alt.Color(
+                    "kind:N",
+                    scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds]),
+                    legend=alt.Legend(title="exchange", orient="bottom"),
+                ),
+                tooltip=[alt.Tooltip("label:N", title="exchange")],
+            )
+        )
+    points = alt.Chart(fac).encode(
+        longitude="lon:Q",
+        latitude="lat:Q",
+        tooltip=[
+            alt.Tooltip("name:N", title="facility"),
+            alt.Tooltip("lat:Q", format=".4f"),
+            alt.Tooltip("lon:Q", format=".4f"),
+        ],
+    )
+    layers.append(points.mark_circle(size=90, color=TOTAL, opacity=0.9))
+    layers.append(
+        points.mark_text(align="left", dx=7, dy=-7, fontSize=11, color="#31333f").encode(
+            text="name:N"
+        )
+    )
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(width=width, height=height)
+        .configure_view(stroke="#d0d4da")
+    )
