@@ -692,6 +692,7 @@ def park_map(frames: MapFrames, *, width: int = WIDTH, height: int = 360) -> alt
     fetched. Lines are coloured by kind; firm names label the points. None without any
     facility with coordinates.
     """
+    alt = _altair()
     fac = frames.facilities
     if fac.empty:
         return None
