@@ -482,13 +482,13 @@ with tab_cmp:
     if not results_view.has_uncertainty(res):
         st.info("No uncertainty data: no distribution to show (no parameter has a distribution).")
     else:
-        chart = figures.distribution_chart(
+        svg = figures.distribution_svg(
             res.uncertainty, method, labels={x.id: labels[x.id] for x in net.exchanges}
         )
-        if chart is None:
+        if svg is None:
             st.info("No Monte Carlo draws for this category.")
         else:
-            st.altair_chart(chart, width="stretch")
+            st.image(svg, width="stretch")  # the same picture as the PDF report's
 
 with tab_sdg:
     st.caption(
