@@ -56,12 +56,14 @@ else:
 st.subheader("Limitations", divider="gray")
 st.markdown(
     """
-- **Background data**: lcasym-open is a small, openly licensed background (about 80
-  activities, mostly greenhouse-gas factors). Categories other than climate change cover
-  only the flows those sources give, so many show zero; connect a fuller database
-  (e.g. your ecoinvent licence) for a complete profile.
-- **Vintage**: factors come from recent publications (e.g. the Danish 2023 grid mix), which
-  may differ from your reporting year.
+- **Background data**: lcasym-open is a small, openly licensed background (66 fuel, heat,
+  material, transport and treatment activities, mostly greenhouse-gas factors, plus 936
+  grid-electricity mixes by region and year). Categories other than climate change cover
+  only the flows those sources give: the results mark them "partial" or "not covered", never 0 or
+  100 %; connect a fuller database (e.g. your ecoinvent licence) for a complete profile.
+- **Vintage**: grid electricity follows the network's reporting year (Ember series
+  2000–2024); the other factors come from recent publications, and a "vintage mismatch"
+  flag says where their year differs from your reporting year.
 - **Attributional substitution**: a by-product is assumed to displace the stated product
   one for one (times the ratio and displacement factor). Market saturation and rebound
   effects are not modelled; set a displacement factor below 1 where they matter.

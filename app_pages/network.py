@@ -3,6 +3,7 @@ download it."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
@@ -10,6 +11,7 @@ from lcasym import app_support
 from lcasym.errors import InputError
 from lcasym.network.checking import background_for
 from lcasym.paths import examples_dir
+from lcasym.presentation import figures
 from lcasym.presentation.markdown import plain_markdown
 
 EXAMPLES = {
@@ -88,8 +90,9 @@ with middle:
 with right:
     st.subheader("Template", divider="gray")
     st.caption(
-        "A blank Excel workbook: one sheet per record type, and a README sheet explaining "
-        "every column."
+        "A blank Excel workbook: one sheet per record type, a README sheet explaining "
+        "every column, and the lcasym-open activities in a sheet of their own, offered as "
+        "dropdowns in the exchanges' activity-code columns."
     )
     with _shared.guarded("Preparing the template"):
         st.download_button(
@@ -121,9 +124,15 @@ st.header(plain_markdown(net.network.name), divider="green")
 st.markdown(plain_markdown(app_support.network_summary(net, name=False)))
 st.caption(
     plain_markdown(
-        f"Source: {st.session_state.get(_shared.SOURCE, '?')} · background "
-        f"{net.network.background.database} · "
-        f"{st.session_state.get(_shared.CHECK_NOTE, '')}"
+        " · ".join(
+            part
+            for part in (
+                f"Source: {st.session_state.get(_shared.SOURCE, '?')}",
+                f"background {net.network.background.database}",
+                st.session_state.get(_shared.CHECK_NOTE, ""),
+            )
+            if part
+        )
     )
 )
 if not failed:
@@ -138,6 +147,42 @@ if not failed:
         )
     _shared.show_problems(problems)
 
+merge_report = st.session_state.pop("merge_report", None)
+if merge_report:
+    st.success(
+        "**Opportunities merged into this network.** " + plain_markdown(merge_report),
+        icon=":material/merge:",
+    )
+
+# --- map ----------------------------------------------------------------------------------
+st.subheader("Map", divider="gray")
+frames = figures.map_frames(net)
+park_map = figures.park_map(frames)
+if park_map is None:
+    st.info(
+        "No coordinates given: add `coordinates: {lat: …, lon: …}` (decimal degrees) to the "
+        "facilities to see them on a map.",
+        icon=":material/location_off:",
+    )
+else:
+    st.caption(
+        "Facilities at their coordinates (Mercator projection, no base map: nothing is "
+        "fetched), exchanges as straight lines coloured by kind."
+        + (
+            " Not placed (no coordinates): "
+            + plain_markdown(", ".join(frames.without_coordinates))
+            + "."
+            if frames.without_coordinates
+            else ""
+        )
+        + (
+            f" {frames.exchanges_left_out} exchange(s) not drawn (an end without coordinates)."
+            if frames.exchanges_left_out
+            else ""
+        )
+    )
+    st.altair_chart(park_map, width="stretch")
+
 # --- editor -------------------------------------------------------------------------------
 st.subheader("Edit", divider="gray")
 st.caption(
@@ -148,6 +193,7 @@ st.caption(
 )
 with st.expander("Find a background activity", icon=":material/search:"):
     from lcasym.app_support.activities import activity_table, index_activities
+    from lcasym.app_support.files import _safe_name as safe_file_name
 
     index, _ = background_for(net)
     if index is None:
@@ -164,9 +210,51 @@ with st.expander("Find a background activity", icon=":material/search:"):
             "categories it covers for the activity."
         )
         st.dataframe(found.head(500), hide_index=True, width="stretch", height=300)
+        database = net.network.background.database
+        if st.button(
+            f"Prepare an Excel template listing the {plain_markdown(database)} activities",
+            icon=":material/table:",
+            help="The blank workbook, with this background's activities in its sheet "
+            "'background_activities' and as dropdowns in the exchanges' activity-code columns.",
+        ):
+            with _shared.guarded("Preparing the template"), st.spinner("Writing the template…"):
+                st.session_state["background_template"] = (
+                    database,
+                    app_support.template_bytes(index_activities(index)),
+                )
+        ready = st.session_state.get("background_template")
+        if ready and ready[0] == database:
+            st.download_button(
+                f"Excel template ({plain_markdown(database)} activities)",
+                ready[1],
+                file_name=safe_file_name(f"lcasym_network_template_{database}.xlsx"),
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/download:",
+            )
 
 tables = app_support.network_tables(net)
 version = st.session_state.get(_shared.EDITOR, 0)
+
+
+def show_flagged(frames: dict[str, pd.DataFrame], problems: list, note: str, key: str) -> None:
+    """The tables with the cells the errors name highlighted (nothing when none is named)."""
+    for name, frame in frames.items():
+        preview = app_support.flagged_preview(frame, name, problems)
+        if preview is not None:
+            st.caption(
+                f"**{name.capitalize()}**: the cells with an error, highlighted (row: light, "
+                f"cell: amber). {note}"
+            )
+            st.dataframe(preview, hide_index=True, width="stretch", key=f"{key}_{name}")
+
+
+if not failed:
+    show_flagged(
+        tables,
+        st.session_state.get(_shared.PROBLEMS, []),
+        "Correct them in the editor below.",
+        "flagged_checked",
+    )
 
 
 def config(columns: dict[str, str]) -> dict:
@@ -228,6 +316,12 @@ if applied:
                 icon=":material/edit_off:",
             )
             _shared.show_input_error(exc)
+            show_flagged(
+                {"exchanges": edited_ex, "facilities": edited_fac},
+                exc.problems,
+                "Your edits are kept in the editor above.",
+                "flagged_edits",
+            )
         else:
             if new == net:
                 st.toast("No changes to apply.")

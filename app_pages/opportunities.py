@@ -104,7 +104,7 @@ with _shared.guarded("Choosing the set"):
     cs, cu = display_scale(str(chosen["unit"].iloc[0]))
     st.metric(
         f"Avoided GHG of the chosen {len(chosen)} exchanges",
-        f"{app_support.format_number(total * cs)} {cu}/yr",
+        f"{results_view.format_sig(total * cs)} {cu}/yr",
         help=f"Full value {total * cs!r} {cu}/yr (sum of the chosen candidates' net benefit).",
     )
     names = {f.id: f.name for f in opps.inventory.facilities}
@@ -112,9 +112,63 @@ with _shared.guarded("Choosing the set"):
         figures.flow_diagram_svg(chosen, str(chosen["method"].iloc[0]), names=names),
         width="stretch",
     )
-    if st.button("Open the chosen set as a network (planned exchanges)", type="primary",
-                 icon=":material/add_circle:"):  # fmt: skip
-        net = chosen_network(choice)
-        _shared.set_network(net, f"opportunities from {name}", [])
+    current = _shared.network()
+    labels = {
+        str(r["exchange"]): f"{r['exchange']}: {r.get('flow', '')}"
+        for r in chosen.to_dict("records")
+    }
+    picked = st.multiselect(
+        "Exchanges of the chosen set to take",
+        list(labels),
+        default=list(labels),
+        format_func=labels.get,
+        key="opportunities_picked",
+    )
+    b1, b2 = st.columns(2)
+    add = b1.button(
+        "Add to the current network"
+        + (f" ({current.network.name})" if current is not None else ""),
+        type="primary",
+        icon=":material/add_circle:",
+        disabled=current is None or not picked,
+        help="Merges the picked exchanges (status planned) into the network on the Network "
+        "page: its facilities and exchanges stay; missing facilities are added; an exchange "
+        "it already has (same supplier, receiver and flow or displaced product) is skipped."
+        if current is not None
+        else "Load a network on the Network page first.",
+    )
+    open_new = b2.button(
+        "Open the picked set as a new network (planned exchanges)",
+        icon=":material/open_in_new:",
+        disabled=not picked,
+    )
+    if add or open_new:
+        proposal = chosen_network(choice)
+        proposal = proposal.model_copy(
+            update={"exchanges": [x for x in proposal.exchanges if x.id in set(picked)]}
+        )
+        if add and current is not None:
+            from lcasym.network.checking import background_for
+            from lcasym.network.merge import merge_networks
+            from lcasym.network.validation import validate_network
+
+            merged = merge_networks(current, proposal)
+            background, note = background_for(merged.network)
+            problems = validate_network(merged.network, background=background)
+            _shared.set_network(
+                merged.network, f"{st.session_state.get(_shared.SOURCE, '?')} + opportunities",
+                problems,
+            )  # fmt: skip
+            st.session_state[_shared.CHECK_NOTE] = note
+            st.session_state[_shared.UNSAVED] = True
+            st.session_state["merge_report"] = merged.summary()
+        else:
+            used = {x.supplier for x in proposal.exchanges} | {
+                x.receiver for x in proposal.exchanges
+            }
+            proposal = proposal.model_copy(
+                update={"facilities": [f for f in proposal.facilities if f.id in used]}
+            )
+            _shared.set_network(proposal, f"opportunities from {name}", [])
         st.session_state.pop(_shared.RESULT, None)
         st.switch_page("app_pages/network.py")

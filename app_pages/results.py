@@ -15,7 +15,15 @@ from lcasym.presentation.formatting import display_scale, format_supported
 from lcasym.presentation.markdown import plain_markdown
 from lcasym.results.crediting import RULES
 
-AXIS = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#31333f", "labelLimit": 340}
+#: Axis style of the app's bar charts. Long labels (exchange and firm names) are cut to at most
+#: 42 % of the chart's container (340 px at most, 120 px at least; full text in the tooltip),
+#: so that at 390 px the bars keep half of the width.
+AXIS = {
+    "labelFontSize": 12,
+    "titleFontSize": 12,
+    "labelColor": "#31333f",
+    "labelLimit": alt.ExprRef("min(340, max(120, containerSize()[0] * 0.42))"),
+}
 
 
 def number_table(frame: pd.DataFrame, text_columns: tuple[str, ...], unit: str) -> None:
@@ -27,7 +35,11 @@ def number_table(frame: pd.DataFrame, text_columns: tuple[str, ...], unit: str) 
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(frame),
-        column_config={c: st.column_config.NumberColumn(format="localized") for c in numbers},
+        column_config={
+            # the first column stays in view when a narrow screen scrolls the table sideways
+            **{c: st.column_config.Column(width="medium", pinned=True) for c in text_columns[:1]},
+            **{c: st.column_config.NumberColumn(format="localized") for c in numbers},
+        },
     )
 
 
@@ -236,13 +248,14 @@ with tab_cat:
         width="stretch",
         height=38 + 35 * len(shown),
         column_config={
-            "impact category": st.column_config.TextColumn(width="large"),
+            "impact category": st.column_config.TextColumn(width="medium", pinned=True),
             **{c: st.column_config.NumberColumn(format="localized") for c in numbers},
         },
     )
     st.caption(
         "Figures rounded to 3 significant figures; the full values are in the downloads "
-        "(Data & downloads)."
+        "(Data & downloads). Scroll the table sideways for every column (the category "
+        "stays in view)."
     )
 
 with tab_ex:
@@ -257,6 +270,7 @@ with tab_ex:
             "is the network total."
         )
         wf = app_support.waterfall_frame(ex)
+        wf["short_text"] = wf["value"].map(results_view.format_sig)  # 3 significant figures
         order = list(wf["label"])
         base = alt.Chart(wf).encode(
             y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(**AXIS)),
@@ -280,7 +294,7 @@ with tab_ex:
         )
         labels = (
             base.mark_text(align="left", dx=4, fontSize=12)
-            .encode(x=alt.X("max_end:Q"), text="value_text:N")
+            .encode(x=alt.X("max_end:Q"), text="short_text:N")
             .transform_calculate(max_end="max(datum.start, datum.end)")
         )
         rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#888").encode(x="x:Q")
@@ -374,6 +388,7 @@ with tab_whatif:
         min_value=0.0,
         max_value=float(base.amount) * 2,
         value=float(base.amount),
+        format="%.0f" if base.amount >= 100 else "%.2f",  # t/yr, not 150000.00
         key=f"whatif_amount_{which}",
     )
     ratio = (
@@ -403,6 +418,16 @@ with tab_whatif:
         value=base.active,
         key=f"whatif_active_{which}",
     )
+    run_rule = str(prov.get("crediting_rule") or "receiver")
+    what_rule = w1.selectbox(
+        "Crediting rule (what-if: who gets the credit)",
+        RULES,
+        index=list(RULES).index(run_rule) if run_rule in RULES else 0,
+        format_func=app_support.CREDITING_LABELS.get,
+        key="whatif_crediting",
+        help="Splits the same network total differently between the firms; "
+        "the total above does not change with the rule.",
+    )
     edits = whatif.edits_for(
         base,
         amount=amount if amount > 0 else base.amount * 1e-9,
@@ -422,6 +447,20 @@ with tab_whatif:
             delta=f"{format_supported(after - before)[0]} vs the run",
             help=f"Full value {after!r} {unit}",
         )
+        credits, credit_unit = whatif.whatif_credits(
+            session,
+            edits,
+            method,
+            run_rule=run_rule,
+            rule=str(what_rule),
+            names={f.id: f.name for f in net.facilities},
+        )
+        st.markdown(
+            f"**Credit of each firm**: at the run ({app_support.CREDITING_LABELS.get(run_rule)}"
+            f" rule) and what-if ({app_support.CREDITING_LABELS.get(what_rule)} rule, with the "
+            "changes above)"
+        )
+        number_table(credits, ("firm",), f"{credit_unit}/yr")
 
 with tab_cmp:
     st.caption(
@@ -443,13 +482,13 @@ with tab_cmp:
     if not results_view.has_uncertainty(res):
         st.info("No uncertainty data: no distribution to show (no parameter has a distribution).")
     else:
-        chart = figures.distribution_chart(
+        svg = figures.distribution_svg(
             res.uncertainty, method, labels={x.id: labels[x.id] for x in net.exchanges}
         )
-        if chart is None:
+        if svg is None:
             st.info("No Monte Carlo draws for this category.")
         else:
-            st.altair_chart(chart, width="stretch")
+            st.image(svg, width="stretch")  # the same picture as the PDF report's
 
 with tab_sdg:
     st.caption(

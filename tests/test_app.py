@@ -6,6 +6,7 @@ fixture ``bw_project`` (LCASYM_PROJECT / LCASYM_BRIGHTWAY_DIR point at it).
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import warnings
@@ -168,6 +169,59 @@ def test_bad_edit_shows_located_error_and_keeps_network():
     text = _errors(at)
     assert "Exchanges table, row 2 (id 'tiny-heat'), column 'amount / yr'" in text
     assert at.session_state["network"].exchange("tiny-heat").amount == 100
+    # the offending cell is highlighted: row 2 (index 1), column 'amount / yr', and only it
+    flagged = _flagged(at)
+    cells = _styled_cells(flagged)
+    columns = list(flagged.value.columns)
+    amber = {(r, columns[c]) for r, c in cells.get(app_support.editor.PROBLEM_CELL_COLOUR, ())}
+    assert amber == {(1, "amount / yr")}
+    light = cells[app_support.editor.PROBLEM_ROW_COLOUR]
+    assert {r for r, _ in light} == {1} and len(light) == len(columns) - 1
+    assert flagged.value.iloc[1]["amount / yr"] == -5.0  # the user's edit, as typed
+
+
+def _flagged(at):
+    """The one table with highlighted cells (the facilities table has none here)."""
+    colour = app_support.editor.PROBLEM_CELL_COLOUR
+    found = [d for d in at.dataframe if colour in d.proto.arrow_data.styler.styles]
+    assert len(found) == 1
+    return found[0]
+
+
+def _styled_cells(element) -> dict[str, set[tuple[int, int]]]:
+    """colour -> (row, column) cells of a styled st.dataframe (its CSS rules)."""
+    import re
+
+    out: dict[str, set[tuple[int, int]]] = {}
+    for selectors, body in re.findall(
+        r"([^{}]+)\{([^}]*)\}", element.proto.arrow_data.styler.styles
+    ):
+        colour = re.search(r"background-color:\s*(#[0-9a-fA-F]{6})", body)
+        for r, c in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            if colour:
+                out.setdefault(colour.group(1), set()).add((int(r), int(c)))
+    return out
+
+
+def test_checked_problems_highlight_their_cells():
+    at = _load_example(_app(), "tiny.yaml")
+    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    # a valid model, but a supplier no facility has: a cross-record error, found when checked
+    at.session_state[key] = {
+        "edited_rows": {2: {"supplier": "powr"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Apply edits").click()
+    at.run()
+    assert not at.exception
+    assert "Exchanges table, row 3 (id 'tiny-water'), column 'supplier'" in _errors(at)
+    flagged = _flagged(at)
+    cells = _styled_cells(flagged)
+    columns = list(flagged.value.columns)
+    amber = {(r, columns[c]) for r, c in cells[app_support.editor.PROBLEM_CELL_COLOUR]}
+    assert amber == {(2, "supplier")}
+    assert "highlighted" in next(c.value for c in at.caption if c.value.startswith("**Exch"))
 
 
 def test_edit_is_applied_and_checked():
@@ -201,6 +255,23 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     found = at.dataframe[0].value
     assert "lcasym-open:gypsum_mined" in set(found["reference"])
     assert all("gypsum" in n.casefold() for n in found["name"])
+    # the template listing this background's activities (the project's lcasym-open)
+    next(b for b in at.button if b.label.startswith("Prepare an Excel template")).click()
+    at.run()
+    database, data = at.session_state["background_template"]
+    assert database == "lcasym-open"
+    import io
+
+    import openpyxl
+
+    from lcasym.app_support.activities import index_activities
+    from lcasym.network.checking import background_for
+
+    index, _ = background_for(at.session_state["network"])
+    listed = openpyxl.load_workbook(io.BytesIO(data))["background_activities"]
+    codes = {row[0] for row in listed.iter_rows(min_row=2, values_only=True)}
+    assert codes == {a.code for a in index_activities(index)} and "gypsum_mined" in codes
+    assert any(d.label.startswith("Excel template (lcasym") for d in at.get("download_button"))
     at.switch_page("app_pages/results.py").run()
     at.number_input[0].set_value(0)  # draws
     next(b for b in at.button if b.label == "Run").click()
@@ -220,12 +291,35 @@ def test_running_tiny_shows_the_avoided_total(bw_project):
     assert "WBCSD 2023" in "\n".join(i.value for i in at.info)
     assert "no uncertainty data" in "\n".join(c.value for c in at.caption)  # draws = 0
     assert "32.1533" in metric.help  # the full value on hover
+    # the impact table keeps its category in view when it scrolls sideways (narrow screens)
+    impact = next(d for d in at.dataframe if "impact category" in d.value.columns)
+    config = json.loads(impact.proto.columns)
+    assert config["impact category"]["pinned"] is True
     # what-if: 20 km instead of 10 for the gypsum adds 10,000 tkm x 0.125266267 kg/tkm
     # = 1.25266 t of transport: 32.1533 − 1.2527 = 30.9007 t (tiny.yaml's header)
     at.selectbox(key="whatif_exchange").set_value("tiny-gypsum").run()
     what = next(m for m in at.metric if "(what-if)" in m.label)
     assert what.value == "32.2 t CO2-eq/yr"
     at.slider(key="whatif_distance_tiny-gypsum").set_value(20.0).run()
+    what = next(m for m in at.metric if "(what-if)" in m.label)
+    assert what.value == "30.9 t CO2-eq/yr"
+    # the crediting rule as a what-if control: supplier rule with the 20 km gypsum.
+    # power supplies gypsum (net 7,803.78 − 1,252.66 more transport = 6,551.12 kg) and heat
+    # (25,432.69 kg): 31,983.81 kg = 32.0 t; board supplies the water (−1,083.14 kg); the
+    # greenhouse supplies nothing: 0. At the run (receiver rule, 10 km): power keeps the
+    # avoided landfill W = 1,263.38 kg; board D − E = 7,793.06 − 1,252.66 = 6,540.40 kg;
+    # greenhouse 25,432.69 − 1,083.14 = 24,349.55 kg (tiny.yaml's header).
+    at.selectbox(key="whatif_crediting").set_value("supplier").run()
+    assert not at.exception
+    credits = next(d.value for d in at.dataframe if "what-if" in d.value.columns)
+    by_firm = credits.set_index("firm")
+    assert by_firm.loc["Power station (synthetic)", "what-if"] == pytest.approx(32.0)
+    assert by_firm.loc["Plasterboard plant (synthetic)", "what-if"] == pytest.approx(-1.08)
+    assert by_firm.loc["Greenhouse (synthetic)", "what-if"] == 0
+    assert by_firm.loc["Power station (synthetic)", "at the run"] == pytest.approx(1.26)
+    assert by_firm.loc["Plasterboard plant (synthetic)", "at the run"] == pytest.approx(6.54)
+    assert by_firm.loc["Greenhouse (synthetic)", "at the run"] == pytest.approx(24.3)
+    # the rule splits, it does not change the total
     what = next(m for m in at.metric if "(what-if)" in m.label)
     assert what.value == "30.9 t CO2-eq/yr"
     assert at.session_state["result"] is result  # the run's result is unchanged
@@ -474,8 +568,120 @@ def test_opportunities_page_ranks_chooses_and_opens_a_network(bw_project):
     assert values == sorted(values, reverse=True)
     chosen = next(m for m in at.metric if m.label.startswith("Avoided GHG of the chosen"))
     assert chosen.value.endswith("t CO2-eq/yr")
-    next(b for b in at.button if b.label.startswith("Open the chosen set")).click()
+    next(b for b in at.button if b.label.startswith("Open the picked set")).click()
     at.run()
     assert not at.exception
     net = at.session_state["network"]
     assert net.exchanges and all(x.status == "planned" for x in net.exchanges)
+
+
+@pytest.mark.slow
+def test_opportunities_are_added_to_the_current_network(bw_project, tiny):
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = _load_example(_app(), "tiny.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at.switch_page("app_pages/opportunities.py").run()
+    assert not at.exception
+    picked = at.multiselect(key="opportunities_picked")
+    chosen = list(picked.value)
+    assert len(chosen) >= 2
+    picked.set_value(chosen[:2]).run()  # take two of the chosen set
+    add = next(b for b in at.button if b.label.startswith("Add to the current network"))
+    assert "Tiny synthetic network" in add.label
+    add.click()
+    at.run()
+    assert not at.exception
+    net = at.session_state["network"]
+    # tiny keeps its three exchanges and facilities; the two picked ones come after (no
+    # Kalundborg firm is a tiny facility, so nothing is "already there")
+    assert [x.id for x in net.exchanges] == [x.id for x in tiny.exchanges] + chosen[:2]
+    assert net.exchanges[:3] == tiny.exchanges
+    assert all(x.status == "planned" for x in net.exchanges[3:])
+    assert [f.id for f in net.facilities][:3] == [f.id for f in tiny.facilities]
+    ends = {x.supplier for x in net.exchanges[3:]} | {x.receiver for x in net.exchanges[3:]}
+    assert ends <= {f.id for f in net.facilities}
+    # visible on the network page: the merge note and the new rows in the editor
+    assert at.session_state.get("network") is net
+    assert any("Opportunities merged" in s.value for s in at.success)
+    editor = next(e for e in at.data_editor if e.key.startswith("exchanges_editor"))
+    assert list(editor.value["id"]) == [x.id for x in net.exchanges]
+
+
+def test_flagged_preview_counts_rows_as_the_editor_does(tiny):
+    from lcasym.app_support import editor
+
+    t = app_support.network_tables(tiny)
+    blank = pd.DataFrame([dict.fromkeys(t["exchanges"].columns)])
+    ex = pd.concat([t["exchanges"].iloc[:1], blank, t["exchanges"].iloc[1:]], ignore_index=True)
+    ex.loc[3, "amount"] = -1.0  # the 3rd record (tiny-water) sits in frame row 3
+    with pytest.raises(InputError) as info:
+        app_support.network_from_tables(tiny, t["facilities"], ex)
+    assert editor.problem_cells(info.value.problems, "exchanges") == {2: {"amount"}}
+    assert editor.problem_cells(info.value.problems, "facilities") == {}
+    assert app_support.flagged_preview(t["facilities"], "facilities", info.value.problems) is None
+    frame = app_support.flagged_preview(ex, "exchanges", info.value.problems)
+    css = frame._compute().ctx  # (row, col) -> [(property, value)]
+    amber = {k for k, v in css.items() if ("background-color", editor.PROBLEM_CELL_COLOUR) in v}
+    assert amber == {(3, list(editor.EXCHANGE_COLUMNS).index("amount"))}
+
+
+def _tiny_with_coordinates() -> dict:
+    """tiny.yaml with coordinates for two of its three facilities (invented, synthetic)."""
+    net = yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8"))
+    net["facilities"][0]["coordinates"] = {"lat": 55.66, "lon": 11.08}  # power
+    net["facilities"][1]["coordinates"] = {"lat": 55.67, "lon": 11.10}  # board
+    return net
+
+
+def test_network_page_maps_facilities_with_coordinates():
+    at = _app()
+    data = yaml.safe_dump(_tiny_with_coordinates()).encode()
+    _uploader(at).upload("mapped.yaml", data, "application/x-yaml")
+    at.run()
+    assert not at.exception
+    import pyarrow as pa
+
+    chart = next(c for c in at.get("vega_lite_chart") if '"mercator"' in c.proto.spec)
+    spec = json.loads(chart.proto.spec)
+    assert spec["projection"]["type"] == "mercator"
+    datasets = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+    # the two facilities with coordinates, the one exchange between them (power -> board);
+    # heat and water end at the greenhouse, which has none
+    points = next(d for d in datasets if "name" in d)
+    assert set(zip(points["name"], points["lat"], points["lon"], strict=True)) == {
+        ("Power station (synthetic)", 55.66, 11.08),
+        ("Plasterboard plant (synthetic)", 55.67, 11.10),
+    }
+    lines = next(d for d in datasets if "lat2" in d)
+    assert lines[["id", "lon", "lat", "lon2", "lat2"]].values.tolist() == [
+        ["tiny-gypsum", 11.08, 55.66, 11.10, 55.67]
+    ]
+    assert "url" not in json.dumps(spec)  # drawn offline: no data or tiles fetched
+    caption = "\n".join(c.value for c in at.caption)
+    assert "Not placed (no coordinates): Greenhouse" in caption
+    assert "2 exchange(s) not drawn" in caption
+
+
+def test_network_page_says_no_coordinates_given():
+    at = _load_example(_app(), "tiny.yaml")
+    assert not at.exception
+    assert any("No coordinates given" in i.value for i in at.info)
+    assert not any('"mercator"' in c.proto.spec for c in at.get("vega_lite_chart"))
+
+
+def test_park_map_renders_offline_with_the_firm_names():
+    from lcasym.io import network_from_dict
+    from lcasym.presentation import figures
+
+    net = network_from_dict(_tiny_with_coordinates(), "mapped.yaml")
+    frames = figures.map_frames(net)
+    assert frames.without_coordinates == ("Greenhouse (synthetic)",)
+    assert frames.exchanges_left_out == 2  # tiny-heat and tiny-water end at the greenhouse
+    svg = figures.chart_svg(figures.park_map(frames))  # vl-convert: no data URL, no fetch
+    assert "Power station (synthetic)" in svg and "Plasterboard plant (synthetic)" in svg
+    assert figures.park_map(figures.map_frames(network_from_dict(
+        yaml.safe_load((examples_dir() / "tiny.yaml").read_text(encoding="utf-8")), "t"
+    ))) is None  # fmt: skip

@@ -167,3 +167,29 @@ def test_rounded_tables_stay_numeric():
     assert out["v"].tolist() == [1040000.0, 96.6]
     assert out.sort_values("v")["name"].tolist() == ["b", "a"]  # by size, not by text
     assert frame["v"].iloc[0] == 1036854.3  # the input is left as it was
+
+
+@pytest.mark.slow
+def test_whatif_credits_follow_the_chosen_rule_by_hand(bw_project, tiny):
+    from lcasym.calc.session import open_session
+
+    session = open_session(tiny)
+    half = [{"exchange": "tiny-gypsum", "field": "amount", "value": 500.0}]
+    frame, unit = whatif.whatif_credits(
+        session, half, LABEL, run_rule="receiver", rule="equal", names={"power": "P"}
+    )
+    assert unit == "t CO2-eq"
+    got = frame.set_index("firm")
+    # run, receiver rule (tiny.yaml's header, kg): power W = 1,263.38; board D − E =
+    # 7,793.06 − 1,252.66 = 6,540.40; greenhouse 25,432.69 − 1,083.14 = 24,349.55
+    assert got.loc["P", "at the run"] == pytest.approx(1.26338, rel=1e-4)
+    assert got.loc["board", "at the run"] == pytest.approx(6.54040, rel=1e-4)
+    assert got.loc["greenhouse", "at the run"] == pytest.approx(24.34955, rel=1e-4)
+    # what-if, equal split, half the gypsum (gypsum net 7,803.78 / 2 = 3,901.89):
+    # power (3,901.89 + 25,432.69) / 2 = 14,667.29; board (3,901.89 − 1,083.14) / 2 =
+    # 1,409.375; greenhouse (25,432.69 − 1,083.14) / 2 = 12,174.775
+    assert got.loc["P", "what-if"] == pytest.approx(14.66729, rel=1e-4)
+    assert got.loc["board", "what-if"] == pytest.approx(1.409375, rel=1e-4)
+    assert got.loc["greenhouse", "what-if"] == pytest.approx(12.174775, rel=1e-4)
+    # every rule splits the same total: 28.25144 t (half the gypsum, above)
+    assert got["what-if"].sum() == pytest.approx(28.25144, rel=1e-5)

@@ -123,6 +123,13 @@ def test_template_then_validate(tmp_path):
     out = tmp_path / "t.xlsx"
     result = runner.invoke(app, ["template", str(out)])
     assert result.exit_code == 0 and out.is_file()
+    import openpyxl
+
+    from lcasym.background.open_data import load_open_background
+
+    n = len(load_open_background().activities)  # databases/open_background/activities.csv
+    assert f"({n:,} lcasym-open activities listed" in result.stdout
+    assert openpyxl.load_workbook(out)["background_activities"].max_row == n + 1
     again = runner.invoke(app, ["template", str(out)])
     assert again.exit_code == 2 and "--force" in again.stderr
     assert runner.invoke(app, ["template", str(out), "--force"]).exit_code == 0

@@ -1,7 +1,8 @@
 """``lcasym import-db``: licensed backgrounds through bw2io, fully linked or not written.
 
 Fixtures come from ``tests/fixtures/make_import_fixtures.py`` (synthetic data; derivation
-there): 1 kg widget = 2.0 kg CO2 + 0.5 kg steel × 1.5 kg CO2/kg = 2.75 kg CO2-eq.
+there): 1 kg widget = 2.0 kg CO2 + 0.5 kg steel × 1.5 kg CO2/kg = 2.75 kg CO2-eq, in four
+formats (ecospold2, Brightway Excel, SimaPro CSV, openLCA JSON-LD).
 """
 
 from __future__ import annotations
@@ -91,18 +92,31 @@ def _widget_scores(project: dict, database: str) -> tuple[float, float]:
     with brightway_project(project["project"], project["directory"], create=False):
         import bw2data as bd
 
-        widget = bd.get_node(database=database, name="widget production")
-        assert widget["location"] == "DK" and widget["reference product"] == "widget"
+        (widget,) = [
+            a
+            for a in bd.Database(database)
+            if a.get("reference product") == "widget" and a["location"] == "DK"
+        ]
+        assert widget["name"] == WIDGET_NAME[database.split("-")[1]]
         lca = bc.LCA({widget: 1.0}, method=GWP)
         lca.lci()
         lca.lcia()
         return float(lca.score), FIX.WIDGET_SCORE
 
 
-@pytest.mark.parametrize("kind", ["ecospold2", "excel"])
+#: The widget activity's name after each importer (SimaPro names a process by its product).
+WIDGET_NAME = {
+    "ecospold2": "widget production",
+    "excel": "widget production",
+    "simapro": "widget",
+    "jsonld": "widget production",
+}
+
+
+@pytest.mark.parametrize("kind", ["ecospold2", "excel", "simapro", "jsonld"])
 def test_import_gives_the_plain_bw2calc_score(project, fixtures, kind):
-    name = {"ecospold2": "fixture-ecospold2", "excel": "fixture-excel"}[kind]
-    args = ["import-db", str(fixtures[kind])] + (["--name", name] if kind == "ecospold2" else [])
+    name = f"fixture-{kind}"
+    args = ["import-db", str(fixtures[kind])] + (["--name", name] if kind != "excel" else [])
     out = lcasym(*args, project=project)
     assert out.returncode == 0, out.stderr
     assert f"imported '{name}'" in out.stdout and "2 activities" in out.stdout
@@ -151,14 +165,16 @@ def test_garbage_is_refused_and_the_project_unchanged(project, tmp_path, make, m
     assert _databases(project) == before
 
 
-def test_a_network_uses_the_imported_database_by_name_product_location(project, fixtures):
+@pytest.mark.parametrize("kind", ["ecospold2", "simapro", "jsonld"])
+def test_a_network_uses_the_imported_database_by_name_product_location(project, fixtures, kind):
     """1 t of by-product displacing 1 t widget (DK): 1,000 kg × 2.75 = 2,750 kg CO2-eq/yr."""
     from lcasym import calculate
     from lcasym.network.model import SymbiosisNetwork
 
-    name = "fixture-for-network"
-    out = lcasym("import-db", str(fixtures["ecospold2"]), "--name", name, project=project)
+    name = f"network-{kind}"
+    out = lcasym("import-db", str(fixtures[kind]), "--name", name, project=project)
     assert out.returncode == 0, out.stderr
+    widget_name = WIDGET_NAME[kind]
     network = SymbiosisNetwork.model_validate(
         {
             "network": {"id": "imported", "name": "Imported background", "country": "DK",
@@ -172,7 +188,7 @@ def test_a_network_uses_the_imported_database_by_name_product_location(project, 
                 {"id": "scrap-a-b", "supplier": "a", "receiver": "b", "kind": "material",
                  "flow": "scrap", "amount": 1, "unit": "t",
                  "displaces": {
-                     "activity": {"name": "widget production", "reference_product": "widget",
+                     "activity": {"name": widget_name, "reference_product": "widget",
                                   "location": "DK"},
                      "ratio": 1.0, "justification": "synthetic test"}},
             ],
@@ -180,3 +196,29 @@ def test_a_network_uses_the_imported_database_by_name_product_location(project, 
     )  # fmt: skip
     result = calculate(network, methods=[GWP], **project)
     assert result.headline()["avoided"] == pytest.approx(1_000 * FIX.WIDGET_SCORE, rel=1e-6)
+    # and the same as a plain bw2calc LCA of 1,000 kg widget in the imported database
+    plain, _ = _widget_scores(project, name)
+    assert result.headline()["avoided"] == pytest.approx(1_000 * plain, rel=1e-9)
+
+
+def test_jsonld_product_with_two_providers_is_refused():
+    """openLCA product flows fold into their one provider; two providers: a named error."""
+    from types import SimpleNamespace
+
+    from lcasym.background.importing import _merge_jsonld_products
+    from lcasym.errors import InputError
+
+    def process(code: str) -> dict:
+        return {"code": code, "type": "process", "exchanges": [
+            {"type": "production", "input": ("ld", "steel-flow"), "amount": 1.0}]}  # fmt: skip
+
+    product = {"code": "steel-flow", "name": "steel", "type": "product", "exchanges": []}
+    one = SimpleNamespace(db_name="ld", data=[product, process("mill")])
+    _merge_jsonld_products(one)
+    assert [ds["code"] for ds in one.data] == ["mill"]
+    assert one.data[0]["reference product"] == "steel"
+    assert one.data[0]["exchanges"][0]["input"] == ("ld", "mill")
+
+    two = SimpleNamespace(db_name="ld", data=[dict(product), process("mill-a"), process("mill-b")])
+    with pytest.raises(InputError, match="steel"):
+        _merge_jsonld_products(two)

@@ -213,6 +213,60 @@ def test_template_reads_back_with_only_missing_content(tmp_path):
     assert len(problems) == 5  # network id, name, reporting_year + the two above
 
 
+def test_template_lists_the_background_activities_in_a_dropdown(tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    from lcasym.background.open_data import load_open_background
+
+    path = tmp_path / "t.xlsx"
+    listed = write_template(path)
+    shipped = load_open_background().activities  # databases/open_background/activities.csv
+    assert listed == len(shipped) > 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["background_activities"]
+    header = [c.value for c in ws[1]]
+    assert header == ["code", "database", "name", "reference product", "unit", "location",
+                      "coverage"]  # fmt: skip
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(shipped)
+    assert {r[0] for r in rows} == set(shipped["code"])
+    gypsum = next(r for r in rows if r[0] == "gypsum_mined")
+    csv = shipped.set_index("code").loc["gypsum_mined"]
+    assert gypsum[1:6] == ("lcasym-open", csv["name"], csv["reference_product"], csv["unit"],
+                           csv["location"])  # fmt: skip
+    # the dropdowns of the activity-code columns refer to the code column, all rows
+    exchanges = wb["exchanges"]
+    columns = [c.value for c in exchanges[1]]
+    source = f"=background_activities!$A$2:$A${len(rows) + 1}"
+    by_source = [dv for dv in exchanges.data_validations.dataValidation if dv.formula1 == source]
+    covered = {str(r).split(":")[0] for dv in by_source for r in dv.sqref.ranges}
+    want = {"displaces.activity.code", "avoided_treatment.activity.code",
+            "forgone_output.activity.code"}  # fmt: skip
+    letters = {get_column_letter(columns.index(c) + 1) + "2" for c in want}
+    assert covered == letters
+    assert all(dv.type == "list" for dv in by_source)
+    assert all(str(r).endswith("1000") for dv in by_source for r in dv.sqref.ranges)
+    # values only: no formula anywhere in the activity sheet
+    assert not any(isinstance(v, str) and v.startswith("=") for r in rows for v in r)
+
+
+def test_template_activity_list_can_be_given(tmp_path):
+    from lcasym.background.resolve import ActivityInfo
+
+    mine = [
+        ActivityInfo("my-db", "b_code", "Beta", "beta product", "kilogram", "DK"),
+        ActivityInfo("my-db", "a_code", "=Alpha", None, "MJ", None, placeholder=True),
+    ]
+    path = tmp_path / "t.xlsx"
+    assert write_template(path, mine) == 2
+    wb = openpyxl.load_workbook(path)
+    rows = list(wb["background_activities"].iter_rows(min_row=2, values_only=True))
+    # sorted by name; a formula-like name is kept as text; coverage from the flags
+    assert [r[0] for r in rows] == ["a_code", "b_code"]
+    assert wb["background_activities"]["C2"].data_type == "s"
+    assert rows[0][6] == "placeholder (zero burden)" and rows[1][6] == "not stated"
+
+
 def test_yaml_typo_and_all_problems_at_once(tmp_path):
     data = copy.deepcopy(RICH)
     ex = data["exchanges"][0]

@@ -94,6 +94,10 @@ def test_rounding_follows_the_interval_width():
     # the 3-draw hand interval (kg → t): width 4.536 → step 0.1
     assert format_supported(3.92, 1.652, 6.188) == ("3.9", "1.7", "6.2")
     assert format_supported(float("nan")) == ("–", None, None)
+    # draws that do not vary: P5 and P95 differ by float noise (8e-9 on 3e7), no interval;
+    # the value keeps 3 significant figures instead of 17 decimals
+    assert format_supported(30_100_000.0, 30_065_000.534057617, 30_065_000.534057625) == (
+        "30,100,000", None, None)  # fmt: skip
     assert format_percent(46.72) == "46.7 %" and format_percent(100.0) == "100 %"
 
 
@@ -299,8 +303,9 @@ def test_user_text_prints_literally(tmp_path, monkeypatch):
     assert files.refused == ()  # nothing was even asked for
     text = pdf_text(files.pdf)
     assert '<img src="file:///etc/passwd"> <script>x</script> Evil & Co' in text
-    # table cells wrap it, the waterfall label prints it on one line (shortened with …)
-    assert "<b>bold</b> & <a href='https://x.inval…" in text
+    # table cells wrap it, the waterfall label prints it on one line, cut in the middle to
+    # the 200 px label column: (200 - 8) / 5.6 = 34 characters = the first 28, "…", the last 5
+    assert "1. <b>bold</b> & <a href='ht…k</a>" in text
     assert "<b>bold</b> & <a" in text and "x.invalid'>link</a>" in text
 
 

@@ -22,6 +22,7 @@ from lcasym.app_support.editor import (  # noqa: F401
     ROW_KEY,
     EditorLocator,
     check_edited,
+    flagged_preview,
     network_from_tables,
     network_tables,
     problem_lines,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from lcasym.background.resolve import ActivityInfo, BackgroundIndex
+from lcasym.io.activity_sheet import coverage_text
 
 COLUMNS = ("reference", "name", "product", "unit", "location", "coverage")
 
@@ -14,14 +15,6 @@ COLUMNS = ("reference", "name", "product", "unit", "location", "coverage")
 def index_activities(index: BackgroundIndex) -> list[ActivityInfo]:
     """Every activity a background index holds (all its databases)."""
     return [info for codes in index._by_code.values() for info in codes.values()]
-
-
-def _coverage(info: ActivityInfo) -> str:
-    if info.placeholder:
-        return "placeholder (zero burden)"
-    if info.incomplete_for:
-        return f"incomplete for {info.incomplete_for}"
-    return "complete" if info.incomplete_for is not None else "not stated"
 
 
 def activity_table(activities: Iterable[ActivityInfo], search: str = "") -> pd.DataFrame:
@@ -37,7 +30,7 @@ def activity_table(activities: Iterable[ActivityInfo], search: str = "") -> pd.D
             "product": a.reference_product or "",
             "unit": a.unit,
             "location": a.location or "",
-            "coverage": _coverage(a),
+            "coverage": coverage_text(a),
         }
         for a in activities
     ]

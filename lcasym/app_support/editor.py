@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -269,6 +270,68 @@ def check_edited(
 
     locate = EditorLocator(network.model_dump(mode="json", exclude_none=True))
     return validate_network(network, background=background, locate=locate)
+
+
+#: Background of a cell an error names, and (lighter) of the other cells of its row.
+PROBLEM_CELL_COLOUR = "#ffd166"
+PROBLEM_ROW_COLOUR = "#fff3cd"
+_COLUMN_AT_END = re.compile(r", column '([^']*)'$")
+
+
+def problem_cells(problems: Iterable[Problem], table: str) -> dict[int, set[str | None]]:
+    """The cells of ``table`` the problems name: record position -> column paths.
+
+    Reads the locations :class:`EditorLocator` writes (``"Exchanges table, row 2 (id 'x'),
+    column 'amount / yr'"``); a problem naming a row but no shown column gives ``None``
+    (the whole row). Problems located elsewhere (a file, the network details) give nothing.
+    """
+    title = _TABLE_TITLES[table] + ", row "
+    by_label = {label: path for path, label in _TABLES[table].items()}
+    cells: dict[int, set[str | None]] = {}
+    for p in problems:
+        if p.severity != "error" or not p.location.startswith(title):
+            continue
+        digits = re.match(r"\d+", p.location[len(title) :])
+        if digits is None:
+            continue
+        column = _COLUMN_AT_END.search(p.location)
+        path = by_label.get(column.group(1)) if column else None
+        cells.setdefault(int(digits.group()) - 1, set()).add(path)
+    return cells
+
+
+def flagged_preview(frame: pd.DataFrame, table: str, problems: Iterable[Problem]) -> Any:
+    """``frame`` (an editor table) styled with the cells the errors name highlighted.
+
+    A pandas ``Styler`` with the editor's column labels, or None when no error names a cell
+    of this table. Rows are counted as :func:`network_from_tables` counts them (a row whose
+    cells are all blank is skipped), so "row 2" is the second record of the table.
+    """
+    cells = problem_cells(problems, table)
+    if not cells:
+        return None
+    columns = [c for c in _TABLES[table] if c in frame.columns]
+    shown = frame[columns].reset_index(drop=True)
+    position: dict[int, int] = {}  # record position -> frame row
+    n = 0
+    for i, row in enumerate(shown.to_dict("records")):
+        if all(_plain(row.get(c)) in (None, False) for c in columns):
+            continue
+        position[n] = i
+        n += 1
+    styles = pd.DataFrame("", index=shown.index, columns=columns)
+    for record, paths in cells.items():
+        at = position.get(record)
+        if at is None:
+            continue
+        styles.iloc[at, :] = f"background-color: {PROBLEM_ROW_COLOUR}"
+        for path in paths:
+            if path is not None:
+                styles.at[at, path] = f"background-color: {PROBLEM_CELL_COLOUR}; font-weight: bold"
+    labels = {c: _TABLES[table][c] for c in columns}
+    return shown.rename(columns=labels).style.apply(
+        lambda _: styles.rename(columns=labels), axis=None
+    )
 
 
 def split_problems(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lcasym.background.resolve import ActivityInfo
 from lcasym.errors import LcasymError
 from lcasym.io import LoadedNetwork, load_network, write_network
 from lcasym.network.model import SymbiosisNetwork
@@ -42,13 +44,17 @@ def network_bytes(network: SymbiosisNetwork, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def template_bytes() -> bytes:
-    """The blank Excel workbook users fill in."""
+def template_bytes(activities: Iterable[ActivityInfo] | None = None) -> bytes:
+    """The blank Excel workbook users fill in.
+
+    Its sheet ``background_activities`` lists ``activities`` (default: the shipped
+    lcasym-open activities) and feeds the dropdowns of the activity-code columns.
+    """
     from lcasym.io.template import write_template
 
     with tempfile.TemporaryDirectory(prefix="lcasym-tpl-") as tmp:
         path = Path(tmp) / "lcasym_network_template.xlsx"
-        write_template(path)
+        write_template(path, activities)
         return path.read_bytes()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from lcasym.network.model import Status, SymbiosisNetwork
 from lcasym.presentation.formatting import display_scale
 from lcasym.units import conversion_factor
@@ -70,3 +72,45 @@ def whatif_avoided(session: Any, edits: list[dict[str, Any]], method: str) -> fl
     i = list(session.labels).index(method)
     scale, _ = display_scale(str(session.units[i]))
     return float(scores.avoided_total[0, i]) * scale
+
+
+def whatif_credits(
+    session: Any,
+    edits: list[dict[str, Any]],
+    method: str,
+    *,
+    run_rule: str,
+    rule: str,
+    names: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """Each firm's credit at the run and after ``edits`` under the crediting ``rule``.
+
+    Two variants on the session's factorised system (no Brightway write): the run (no
+    edits, ``run_rule``) and the what-if (``edits``, ``rule``). A firm's credit is its share
+    ``s_k`` or ``r_k`` of each exchange's ``net_k`` summed over its exchanges
+    (:mod:`lcasym.results.crediting`); under every rule the credits add up to
+    ``Σ_k net_k``. Returns (table firm, "at the run", "what-if"; display unit) and the unit.
+    """
+    table = session.variants(
+        {
+            "run": {"edits": [], "crediting": run_rule},
+            "what-if": {"edits": edits, "crediting": rule},
+        },
+        by="facility",
+    )
+    table = table[table["method"] == method]
+    scale, unit = display_scale(str(session.units[list(session.labels).index(method)]))
+    wide = table.pivot_table(index="facility", columns="variant", values="credit", aggfunc="sum")
+    wide = wide.reindex(columns=["run", "what-if"]) * scale
+    names = names or {}
+    frame = pd.DataFrame(
+        {
+            "firm": [
+                names.get(f, "whole network (not split)" if f == "network" else f)
+                for f in wide.index
+            ],
+            "at the run": wide["run"].to_numpy(),
+            "what-if": wide["what-if"].to_numpy(),
+        }
+    )
+    return frame.sort_values("what-if", ascending=False, na_position="last"), unit

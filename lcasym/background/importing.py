@@ -85,6 +85,7 @@ def _importer(source: Path, fmt: str, name: str | None) -> Any:
     if fmt == "simapro":
         from bw2io.importers.simapro_csv import SimaProCSVImporter
 
+        _ensure_core_migrations()
         return SimaProCSVImporter(str(source), name=name, biosphere_db=BIOSPHERE)
     if fmt == "jsonld":
         from bw2io.importers.json_ld import JSONLDImporter
@@ -95,6 +96,17 @@ def _importer(source: Path, fmt: str, name: str | None) -> Any:
     return ExcelImporter(str(source))
 
 
+def _ensure_core_migrations() -> None:
+    """bw2io's unit and SimaPro water migrations, from the files bw2io ships (no download).
+
+    The SimaPro importer's strategies need them; ``lcasym setup`` does not write them.
+    """
+    from bw2io import create_core_migrations, migrations
+
+    if not all(name in migrations for name in ("default-units", "simapro-water")):
+        create_core_migrations()
+
+
 def _link(importer: Any, fmt: str) -> None:
     """Apply the format's strategies and link to the project's biosphere."""
     importer.apply_strategies()
@@ -103,6 +115,56 @@ def _link(importer: Any, fmt: str) -> None:
     elif fmt == "simapro":
         importer.match_database(BIOSPHERE, fields=("name", "categories", "unit"), kind="biosphere")
     importer.match_database(fields=("name", "reference product", "unit", "location"))
+    if fmt == "jsonld":
+        _merge_jsonld_products(importer)
+
+
+def _merge_jsonld_products(importer: Any) -> None:
+    """Fold openLCA's product nodes into the processes that make them.
+
+    bw2io writes each openLCA product flow as a node of its own (``type: product``) that the
+    process produces; lcasym (and a network's ``name + reference product + location``
+    lookup) expects Brightway's usual layout, where a process produces itself and carries its
+    ``reference product``. Each product must have exactly one provider (after bw2io's
+    allocation); otherwise an InputError names the product.
+    """
+    db = importer.db_name
+    products = {ds["code"]: ds for ds in importer.data if ds.get("type") == "product"}
+    if not products:
+        return
+    providers: dict[str, list[dict]] = {code: [] for code in products}
+    for ds in importer.data:
+        for exc in ds.get("exchanges", []):
+            target = tuple(exc.get("input") or ())
+            if exc.get("type") == "production" and target and target[1] in products:
+                providers[target[1]].append(ds)
+    used = {
+        tuple(exc["input"])[1]
+        for ds in importer.data
+        for exc in ds.get("exchanges", [])
+        if exc.get("type") != "production" and exc.get("input") and exc["input"][0] == db
+    }
+    bad = sorted(products[c]["name"] for c, made in providers.items() if len(made) > 1 or
+                 (not made and c in used))  # fmt: skip
+    if bad:
+        raise _fail(
+            f"openLCA product(s) {', '.join(bad[:MAX_EXAMPLES])} have no single provider "
+            "process; lcasym needs one process per product: set the providers (or "
+            "allocation) in openLCA and export again",
+            importer.db_name,
+        )
+    provider = {code: made[0]["code"] for code, made in providers.items() if made}
+    for ds in importer.data:
+        for exc in ds.get("exchanges", []):
+            target = tuple(exc.get("input") or ())
+            if not target or target[0] != db or target[1] not in products:
+                continue
+            if exc.get("type") == "production":
+                ds["reference product"] = products[target[1]]["name"]
+                exc["input"] = (db, ds["code"])
+            else:
+                exc["input"] = (db, provider[target[1]])
+    importer.data = [ds for ds in importer.data if ds.get("type") != "product"]
 
 
 def _relink_jsonld_biosphere(importer: Any) -> None:

@@ -87,12 +87,16 @@ def template(
     out: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).")],
     force: opt.Force = False,
 ) -> None:
-    """Write a blank Excel workbook to fill in (README sheet, dropdowns)."""
+    """Write a blank Excel workbook to fill in (README sheet, dropdowns, activity list)."""
     from lcasym.io.template import write_template
 
     _check_target(out, force, (".xlsx",))
-    write_template(out)
-    typer.echo(f"wrote {out}: fill it in, then run 'lcasym validate {out}'")
+    listed = write_template(out)
+    typer.echo(
+        f"wrote {out} ({listed:,} lcasym-open activities listed in its sheet "
+        f"'background_activities', offered as dropdowns): fill it in, then run "
+        f"'lcasym validate {out}'"
+    )
 
 
 def schema(

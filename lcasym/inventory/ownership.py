@@ -105,9 +105,12 @@ def remove_stale_foregrounds(keep: Iterable[str], network_id: str) -> list[str]:
     names = stale_foregrounds(
         {n: dict(bd.databases[n]) for n in bd.databases}, keep, network_id, datetime.now(UTC)
     )
+    from lcasym.inventory.parameters import clear_parameters
+
     for name in names:
         try:
             with quiet_brightway():
+                clear_parameters(name)  # bw2data leaves the parameter groups behind
                 del bd.databases[name]
             log.info("deleted stale foreground database %s", name)
         except Exception:  # housekeeping never fails a calculation

@@ -51,7 +51,8 @@ def _scaled_bounds(p: Parameter, c: float) -> dict[str, float]:
     return out
 
 
-def _one(p: Parameter, c: float) -> dict[str, Any]:
+def scaled_uncertainty(p: Parameter, c: float) -> dict[str, Any]:
+    """The stats_arrays dictionary of ``c ·`` an uncertain parameter (see the module doc)."""
     d = p.distribution
     assert d is not None
     if d.distribution == "normal":
@@ -99,7 +100,7 @@ def edge_uncertainty(
         p = uncertain[0]
         if p.value == 0:
             return {}
-        out = _one(p, amount / p.value)
+        out = scaled_uncertainty(p, amount / p.value)
         if out["uncertainty type"] == 2 and out["loc"] != out["loc"]:
             return {}
         out["lcasym_uncertainty"] = f"exact: {p.name}"

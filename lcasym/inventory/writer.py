@@ -2,7 +2,8 @@
 
 The databases are plain bw2data databases: a researcher can open them in Activity Browser
 or compute them with bw2calc (``docs/brightway.md``): nodes named after the facilities and
-activities, located where the facilities are, with their uncertainty; the custom database
+activities, located where the facilities are, with their uncertainty and the network's
+quantities as Brightway parameters (:mod:`lcasym.inventory.parameters`); the custom database
 only when the network has custom activities. Writing is all-or-nothing: every dataset is
 built in memory first; if a write fails, the previous versions of the databases are put back. A
 rebuild with an unchanged plan is skipped (the plan's hash is stored in the metadata). A
@@ -30,6 +31,7 @@ from lcasym.inventory.ownership import (
     now_text,
     refuse_foreign,
 )
+from lcasym.inventory.parameters import clear_parameters, write_parameters
 from lcasym.inventory.plan import ForegroundPlan
 from lcasym.network.model import CustomActivity, SymbiosisNetwork
 from lcasym.units import UnitError, conversion_factor
@@ -228,9 +230,11 @@ def scenario_datasets(
     (:mod:`lcasym.inventory.uncertainty`); the paired need/substitution edges do not (they
     cancel in every draw).
     """
+    from lcasym.inventory.parameters import brightway_names, edge_formula
     from lcasym.inventory.uncertainty import edge_uncertainty
 
     db = plan.database(scenario)
+    bw_names = brightway_names(p.name for p in plan.parameters)
     values = plan.parameter_values()
     params = {p.name: p for p in plan.parameters}
     year = network.network.reporting_year if network else ""
@@ -272,6 +276,9 @@ def scenario_datasets(
             "comment": f"{edge.component}: {' × '.join(edge.parameters) or 'fixed'}"
             f" × {edge.constant:g}",
         }
+        formula = edge_formula(edge, bw_names)
+        if formula is not None:  # Brightway parameters (lcasym.inventory.parameters)
+            record.update({"formula": formula, "original_amount": amount})
         if not paired:
             record.update(edge_uncertainty(edge, params, amount))
         data[(db, owner)]["exchanges"].append(record)
@@ -366,6 +373,8 @@ def write_foreground(
                 if name not in bd.databases:
                     db.register()
                 db.write(data)
+            if name != plan.custom_database:
+                write_parameters(plan, name, _formula_owners(data))
             meta = bd.databases[name]
             meta.update(
                 {
@@ -386,6 +395,12 @@ def write_foreground(
     return True
 
 
+def _formula_owners(data: Mapping[tuple[str, str], dict]) -> list[str]:
+    """Codes of the activities with at least one formula exchange."""
+    return [code for (_, code), ds in data.items()
+            if any("formula" in x for x in ds["exchanges"])]  # fmt: skip
+
+
 def _mark_used(names: tuple[str, ...]) -> None:
     import bw2data as bd
 
@@ -404,6 +419,7 @@ def _restore(names: tuple[str, ...], previous: Mapping[str, tuple[dict, dict]]) 
     for name in names:
         try:
             with quiet_brightway():
+                clear_parameters(name)  # the previous parameters are not kept
                 if name in previous:
                     data, meta = previous[name]
                     bd.Database(name).write(data)

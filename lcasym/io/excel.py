@@ -28,6 +28,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lcasym.errors import InputError, Problem
+from lcasym.io.activity_sheet import ACTIVITY_SHEET
 from lcasym.io.locate import Origin, TableLocator
 from lcasym.io.locate import Path as DataPath
 from lcasym.io.problems import did_you_mean
@@ -415,7 +416,7 @@ class _Reader:
         data: dict[str, Any] = {}
         names = self.values.sheetnames
         for name in names:
-            if name not in SHEETS and name != README_SHEET:
+            if name not in SHEETS and name not in (README_SHEET, ACTIVITY_SHEET):
                 guess = did_you_mean(name, [s for s in SHEETS if s not in names])
                 fix = f"did you mean {guess!r}? Rename it" if guess else "rename or delete it"
                 self.error(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 
+from lcasym.background.resolve import ActivityInfo
+from lcasym.io.activity_sheet import (
+    ACTIVITY_CODE_COLUMNS,
+    add_activity_sheet,
+    open_background_activities,
+)
 from lcasym.io.fielddoc import FieldDoc, document
 from lcasym.io.tables import NETWORK_SHEET, TABLES, flat_fields, network_fields
 from lcasym.network.model import NetworkInfo, SymbiosisNetwork
@@ -26,6 +33,9 @@ INTRO = (
     "activity.reference_product + activity.location.",
     "Check the file with:  lcasym validate this_file.xlsx   (all problems are listed at once, "
     "with sheet, row and column).",
+    "Sheet 'background_activities' lists the background's activities (code, name, product, "
+    "unit, location, coverage); the activity-code columns of 'exchanges' offer its codes in "
+    "a dropdown. lcasym does not read that sheet.",
     "Full reference: docs/network_format.md.",
 )
 README_COLUMNS = ("sheet", "column", "required", "type", "default", "description", "example")
@@ -88,10 +98,25 @@ def add_readme(wb: Workbook) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
 
 
-def write_template(path: str | Path) -> None:
-    """Write a blank network workbook (all sheets, README, dropdowns, frozen headers)."""
-    from lcasym.io import atomic_path
-    from lcasym.io.excel import write_excel
+def write_template(path: str | Path, activities: Iterable[ActivityInfo] | None = None) -> int:
+    """Write a blank network workbook (all sheets, README, dropdowns, frozen headers).
 
+    The sheet ``background_activities`` lists ``activities`` (default: the shipped
+    lcasym-open background) and the exchange sheet's activity-code columns get a dropdown
+    from it (:mod:`lcasym.io.activity_sheet`). Returns the number of activities listed.
+    """
+    from lcasym.io import atomic_path
+    from lcasym.io.excel import build_workbook, save_workbook
+
+    wb = build_workbook(None, header_notes())
+    add_readme(wb)
+    header = [c.value for c in wb["exchanges"][1]]
+    columns = [header.index(name) + 1 for name in ACTIVITY_CODE_COLUMNS if name in header]
+    listed = add_activity_sheet(
+        wb,
+        open_background_activities() if activities is None else activities,
+        code_columns={"exchanges": columns},
+    )
     with atomic_path(path) as tmp:
-        write_excel(None, tmp)
+        save_workbook(wb, Path(tmp))
+    return listed

@@ -3,8 +3,12 @@
 Every function takes result tables (``exchanges``, ``facilities``, ``uncertainty``,
 ``sensitivity``... as in ``docs/results.md``) and returns either an Altair chart (a
 Vega-Lite spec the app can show as it is) or SVG text (what the report prints). SVG comes
-from :func:`chart_svg` (Vega-Lite rendered offline by vl-convert, no data URL allowed) or,
-for the flow diagram that Vega-Lite cannot draw, from SVG written here directly.
+from the ``*_svg`` functions: the flow diagram (which Vega-Lite cannot draw) is written
+here, the bar charts and the histogram by :mod:`lcasym.presentation.svg_charts` (plain
+rectangles: milliseconds, where the Vega engine needs about a second to start). The report
+and the app show these SVG pictures; :func:`chart_svg` still renders any Altair chart
+offline with vl-convert (the reporting-years chart, and the Altair charts kept for
+interactive use).
 
 Values are shown in the method's display unit (kg CO2-eq as t CO2-eq, see
 :func:`lcasym.presentation.formatting.display_scale`); every chart says its unit. User
@@ -24,11 +28,10 @@ import pandas as pd
 
 from lcasym.extras import require
 from lcasym.presentation.formatting import _is_missing, display_scale, format_supported
+from lcasym.presentation.svg_charts import Bar, hbar_svg, histogram_svg
 
 if TYPE_CHECKING:
     import altair as alt
-else:
-    alt = require("altair")  # lcasym[report]: a clear message when it is missing
 
 #: Colours shared by the app and the report (benefit, burden, total, neutral).
 BENEFIT, BURDEN, TOTAL, NEUTRAL = "#3f7e44", "#c5192d", "#19486a", "#9aa3ab"
@@ -58,6 +61,14 @@ def _scale_of(frame: pd.DataFrame) -> tuple[float, str]:
 def _short(text: str, n: int = 42) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _altair() -> Any:
+    """Altair, imported on first use (it takes about a second); a clear message if missing.
+
+    The report draws its charts as plain SVG and never imports it.
+    """
+    return require("altair")  # lcasym[report]
 
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping[str, Any]) -> str:
@@ -105,7 +116,7 @@ def waterfall_frame(
     for name, value in zip(names, values, strict=True):
         rows.append(
             {
-                "label": _short(name),
+                "label": str(name),
                 "value": value,
                 "start": level,
                 "end": level + value,
@@ -127,6 +138,7 @@ def waterfall_chart(
     top: int = 25,
 ) -> alt.LayerChart:
     """Waterfall of the net benefit of each exchange, ending at the network total."""
+    alt = _altair()
     frame = waterfall_frame(exchanges, method, labels=labels, top=top)
     _, unit = _scale_of(_one_method(exchanges, method))
     frame["text"] = [format_supported(v)[0] for v in frame["value"]]
@@ -150,11 +162,38 @@ def waterfall_chart(
     return (bars + text + zero).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
 
 
+def waterfall_svg(
+    exchanges: pd.DataFrame,
+    method: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    top: int = 25,
+) -> str:
+    """The waterfall of :func:`waterfall_chart` as SVG text (same bars, same colours)."""
+    frame = waterfall_frame(exchanges, method, labels=labels, top=top)
+    _, unit = _scale_of(_one_method(exchanges, method))
+    colours = {"benefit": BENEFIT, "burden": BURDEN, "total": TOTAL}
+    bars = [
+        Bar(
+            str(r.label),
+            ((float(r.start), float(r.end), colours[str(r.kind)]),),
+            text=format_supported(r.value)[0],
+        )
+        for r in frame.itertuples()
+    ]
+    return hbar_svg(
+        bars,
+        title=f"net benefit, {unit}/yr",
+        legend=[(BENEFIT, "benefit"), (BURDEN, "burden"), (TOTAL, "total")],
+    )
+
+
 # --- per-firm bars ---------------------------------------------------------------------------
 
 
 def facility_bars_chart(facilities: pd.DataFrame, method: str) -> alt.Chart:
     """Each firm's credit under the result's rule (positive green, negative red)."""
+    alt = _altair()
     fac = _one_method(facilities, method)
     scale, unit = _scale_of(fac)
     fac = fac.assign(credit=fac["credit"].astype(float) * scale)
@@ -181,6 +220,24 @@ def facility_bars_chart(facilities: pd.DataFrame, method: str) -> alt.Chart:
     )
 
 
+def facility_bars_svg(facilities: pd.DataFrame, method: str) -> str:
+    """The per-firm credits of :func:`facility_bars_chart` as SVG text, largest first."""
+    fac = _one_method(facilities, method)
+    scale, unit = _scale_of(fac)
+    rule = str(fac["rule"].iloc[0]) if not fac.empty else ""
+    credit = fac["credit"].astype(float) * scale
+    order = credit.sort_values(ascending=False, kind="stable").index
+    bars = [
+        Bar(
+            str(fac.at[i, "name"]),
+            ((0.0, float(credit[i]), BENEFIT if credit[i] >= 0 else BURDEN),),
+            text=format_supported(credit[i])[0],
+        )
+        for i in order
+    ]
+    return hbar_svg(bars, title=f"credit under the {rule} rule, {unit}/yr")
+
+
 # --- Monte Carlo distribution ----------------------------------------------------------------
 
 
@@ -199,6 +256,7 @@ def distribution_chart(
     ``uncertainty`` table, one P5–P95 bar per entity with P50 (dot) and the deterministic
     value (tick). None when there are no draws.
     """
+    alt = _altair()
     unc = _one_method(uncertainty, method)
     if unc.empty:
         return None
@@ -244,6 +302,60 @@ def distribution_chart(
     return (bar + p50 + det).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
 
 
+def distribution_svg(
+    uncertainty: pd.DataFrame,
+    method: str,
+    *,
+    samples: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    top: int = 12,
+) -> str | None:
+    """The picture of :func:`distribution_chart` as SVG text, or None without draws.
+
+    With raw draws a histogram (40 bins) of the network's avoided total with its P5 and
+    P95 dashed; otherwise one P5–P95 bar per entity with P50 (dot) and the deterministic
+    value (tick).
+    """
+    unc = _one_method(uncertainty, method)
+    if unc.empty:
+        return None
+    scale, unit = _scale_of(unc)
+    title = f"avoided, {unit}/yr"
+    if samples is not None and not samples.empty:
+        net = samples[(samples["method"] == method) & (samples["entity"] == "network")]
+        if not net.empty:
+            head = unc[unc["entity"] == "network"].iloc[0]
+            return histogram_svg(
+                list(net["value"].astype(float) * scale),
+                title=f"{title} (dashed: P5 and P95)",
+                colour=TOTAL,
+                lines=[(float(head["P5"]) * scale, BURDEN), (float(head["P95"]) * scale, BURDEN)],
+            )
+    unc = unc[unc["quantity"].isin(["avoided", "net"])].copy()
+    unc["size"] = unc["P50"].abs()
+    network = unc[unc["entity"] == "network"]
+    rest = unc[unc["entity"] != "network"].sort_values("size", ascending=False).head(top)
+    frame = pd.concat([network, rest], ignore_index=True)
+    names = {"network": "network total"} | dict(labels or {})
+    bars = [
+        Bar(
+            _short(names.get(r.entity, r.entity)),
+            ((float(r.P5) * scale, float(r.P95) * scale, "#8fb996"),),
+            thin=True,
+            marks=(
+                (float(r.P50) * scale, "dot", TOTAL),
+                (float(r.deterministic) * scale, "tick", BURDEN),
+            ),
+        )
+        for r in frame.itertuples()
+    ]
+    return hbar_svg(
+        bars,
+        title=f"{title} (P5–P95 bar, P50 dot, deterministic tick)",
+        legend=[("#8fb996", "P5–P95"), (TOTAL, "P50"), (BURDEN, "deterministic")],
+    )
+
+
 # --- tornado --------------------------------------------------------------------------------
 
 
@@ -267,6 +379,7 @@ def tornado_chart(
     ``unit`` is the method's unit; values are shown in its display unit. None without a
     tornado for this method.
     """
+    alt = _altair()
     wide = tornado_frame(sensitivity, method, top)
     if wide.empty:
         return None
@@ -300,6 +413,36 @@ def tornado_chart(
     )
     mid = alt.Chart(pd.DataFrame({"x": [central * scale]})).mark_rule(color="#333").encode(x="x:Q")
     return (low + high + mid).properties(width=WIDTH - 260, height=16 * len(frame) + 10)
+
+
+def tornado_svg(
+    sensitivity: pd.DataFrame, method: str, *, unit: str, central: float, top: int = 12
+) -> str | None:
+    """The tornado of :func:`tornado_chart` as SVG text (low red, high green), or None."""
+    wide = tornado_frame(sensitivity, method, top)
+    if wide.empty:
+        return None
+    scale, shown = display_scale(unit)
+    mid = central * scale
+    bars = [
+        Bar(
+            _short(r.parameter, 48),
+            (
+                (float(r.result_low) * scale, mid, BURDEN),
+                (float(r.result_high) * scale, mid, BENEFIT),
+            ),
+            marks=((mid, "tick", "#333"),),
+        )
+        for r in wide.itertuples()
+    ]
+    return hbar_svg(
+        bars,
+        title=f"avoided total, {shown}/yr",
+        label_width=260,
+        text_room=20,
+        zero=False,
+        legend=[(BURDEN, "parameter at its low value"), (BENEFIT, "at its high value")],
+    )
 
 
 # --- flow diagram (Sankey), drawn as SVG directly --------------------------------------------
@@ -468,6 +611,7 @@ def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
 
     ``totals`` is :attr:`lcasym.calc.years.YearsComparison.totals`.
     """
+    alt = _altair()
     frame = _one_method(totals, method)
     scale, unit = _scale_of(frame)
     frame = frame.assign(
@@ -493,4 +637,110 @@ def years_chart(totals: pd.DataFrame, method: str) -> alt.Chart:
             tooltip=["year:O", alt.Tooltip("avoided:Q", format=",.4~g"), "exchanges_counted:Q"],
         )
         .properties(width=WIDTH - 160, height=220, title=_short(method, 80))
+    )
+
+
+@dataclass(frozen=True)
+class MapFrames:
+    """What a map of the park draws, and what it leaves out.
+
+    Facilities with coordinates and the exchanges between two of them (lon/lat in decimal
+    degrees).
+    """
+
+    facilities: pd.DataFrame  # id, name, lat, lon
+    exchanges: pd.DataFrame  # id, label, kind, lat, lon, lat2, lon2
+    without_coordinates: tuple[str, ...]  # facility names
+    exchanges_left_out: int  # an end without coordinates (or no supplier in the network)
+
+
+def map_frames(network: Any) -> MapFrames:
+    """The facilities and exchanges of ``network`` (a ``SymbiosisNetwork``) a map can place."""
+    where = {
+        f.id: (f.name, f.coordinates.lat, f.coordinates.lon)
+        for f in network.facilities
+        if f.coordinates is not None
+    }
+    facilities = pd.DataFrame(
+        [{"id": k, "name": v[0], "lat": v[1], "lon": v[2]} for k, v in where.items()],
+        columns=["id", "name", "lat", "lon"],
+    )
+    rows, left_out = [], 0
+    for x in network.exchanges:
+        if x.supplier not in where or x.receiver not in where:
+            left_out += 1
+            continue
+        a, b = where[x.supplier], where[x.receiver]
+        rows.append(
+            {"id": x.id, "label": f"{x.flow} ({a[0]} → {b[0]})", "kind": str(x.kind.value),
+             "lat": a[1], "lon": a[2], "lat2": b[1], "lon2": b[2]}
+        )  # fmt: skip
+    exchanges = pd.DataFrame(rows, columns=["id", "label", "kind", "lat", "lon", "lat2", "lon2"])
+    missing = tuple(f.name for f in network.facilities if f.id not in where)
+    return MapFrames(facilities, exchanges, missing, left_out)
+
+
+#: Colour of an exchange line on the map, by kind.
+KIND_COLOURS = {"material": "#8c6d31", "energy": "#e6550d", "water": "#3182bd", "waste": "#636363"}
+
+
+def park_map(frames: MapFrames, *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | None:
+    """A map of the park drawn offline: facilities at their coordinates, exchanges as lines.
+
+    Mercator projection of longitude/latitude fitted to the facilities (with a margin of
+    15 % of their extent, at least 0.01°); no base map and no tile server: nothing is
+    fetched. Lines are coloured by kind; firm names label the points. None without any
+    facility with coordinates.
+    """
+    alt = _altair()
+    fac = frames.facilities
+    if fac.empty:
+        return None
+    lat0, lat1 = float(fac["lat"].min()), float(fac["lat"].max())
+    lon0, lon1 = float(fac["lon"].min()), float(fac["lon"].max())
+    pad_lat = max(0.15 * (lat1 - lat0), 0.01)
+    pad_lon = max(0.15 * (lon1 - lon0), 0.01)
+    corners = pd.DataFrame(
+        {"lat": [lat0 - pad_lat, lat1 + pad_lat], "lon": [lon0 - pad_lon, lon1 + pad_lon]}
+    )
+    frame = alt.Chart(corners).mark_point(opacity=0).encode(longitude="lon:Q", latitude="lat:Q")
+    layers: list[Any] = [frame]
+    if not frames.exchanges.empty:
+        kinds = [k for k in KIND_COLOURS if k in set(frames.exchanges["kind"])]
+        layers.append(
+            alt.Chart(frames.exchanges)
+            .mark_rule(strokeWidth=2.5, opacity=0.8)
+            .encode(
+                longitude="lon:Q",
+                latitude="lat:Q",
+                longitude2="lon2:Q",
+                latitude2="lat2:Q",
+                color=alt.Color(
+                    "kind:N",
+                    scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in kinds]),
+                    legend=alt.Legend(title="exchange", orient="bottom"),
+                ),
+                tooltip=[alt.Tooltip("label:N", title="exchange")],
+            )
+        )
+    points = alt.Chart(fac).encode(
+        longitude="lon:Q",
+        latitude="lat:Q",
+        tooltip=[
+            alt.Tooltip("name:N", title="facility"),
+            alt.Tooltip("lat:Q", format=".4f"),
+            alt.Tooltip("lon:Q", format=".4f"),
+        ],
+    )
+    layers.append(points.mark_circle(size=90, color=TOTAL, opacity=0.9))
+    layers.append(
+        points.mark_text(align="left", dx=7, dy=-7, fontSize=11, color="#31333f").encode(
+            text="name:N"
+        )
+    )
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(width=width, height=height)
+        .configure_view(stroke="#d0d4da")
     )

@@ -84,6 +84,23 @@ def method_name(label: str) -> str:
 # --- rounding to what the uncertainty supports ------------------------------------------------
 
 
+#: A P5–P95 width below this share of the interval's magnitude is floating-point noise
+#: (draws that do not vary, summed in another order), not uncertainty.
+NOISE_WIDTH = 1e-9
+
+
+def is_interval(low: Any, high: Any) -> bool:
+    """True when ``[low, high]`` is a real interval: both given and ``high − low`` above noise.
+
+    ``is_interval(1.0, 2.0) -> True``; ``is_interval(30065000.534057617, 30065000.534057625)
+    -> False`` (a width of 8e-9 on 3e7 is 2.7e-16 of it: rounding noise, see NOISE_WIDTH).
+    """
+    if _is_missing(low) or _is_missing(high):
+        return False
+    lo, hi = float(low), float(high)
+    return hi - lo > NOISE_WIDTH * max(abs(lo), abs(hi))
+
+
 def rounding_step(value: Any, low: Any = None, high: Any = None, *, digits: int = 3) -> float:
     """The step a value is rounded to: set by its P5–P95 interval when there is one.
 
@@ -99,7 +116,7 @@ def rounding_step(value: Any, low: Any = None, high: Any = None, *, digits: int 
         return 0.0
     v = abs(float(value))
     own = 10.0 ** (math.floor(math.log10(v)) - digits + 1) if v > 0 else 0.0
-    if _is_missing(low) or _is_missing(high) or float(high) <= float(low):
+    if not is_interval(low, high):
         return own
     width_step = 10.0 ** (math.floor(math.log10(float(high) - float(low))) - 1)
     if v > 0:
@@ -142,13 +159,13 @@ def format_supported(
 ) -> tuple[str, str | None, str | None]:
     """``value`` and its P5/P95 as text, rounded to what the uncertainty supports.
 
-    Returns ``(value, low, high)``; ``low`` and ``high`` are None without an interval.
+    Returns ``(value, low, high)``; ``low`` and ``high`` are None without an interval (or
+    with one of zero or noise width, :func:`is_interval`).
     ``format_supported(92528.5, 69957.3, 109117.9) -> ("93,000", "70,000", "109,000")``
     (width 39,160: step 1,000); ``format_supported(92528.5) -> ("92,500", None, None)``.
     """
     step = rounding_step(value, low, high, digits=digits)
-    has_interval = not (_is_missing(low) or _is_missing(high))
-    if not has_interval:
+    if not is_interval(low, high):
         return format_stepped(value, step), None, None
     return format_stepped(value, step), format_stepped(low, step), format_stepped(high, step)
 

@@ -380,13 +380,13 @@ def tornado(result: Any, head: dict[str, Any]) -> dict[str, Any]:
         }
         for r in frame.itertuples()
     ]
-    chart = figures.tornado_chart(
+    svg = figures.tornado_svg(
         result.sensitivity,
         head["method"],
         unit=head["raw_unit"],
         central=head["avoided"] / scale if scale else 0.0,
     )
-    return {"rows": rows, "svg": figures.chart_svg(chart) if chart is not None else None}
+    return {"rows": rows, "svg": svg}
 
 
 def full_results(result: Any) -> list[dict[str, Any]]:
@@ -474,7 +474,7 @@ def build_context(
         }
         for r in top.itertuples()
     ]
-    dist = figures.distribution_chart(
+    dist = figures.distribution_svg(
         result.uncertainty, method, samples=getattr(result, "samples", None), labels=labels
     )
     fac = result.facilities
@@ -547,13 +547,11 @@ def build_context(
                 names=fac_names,
                 numbers=numbers,
             ),
-            "waterfall": figures.chart_svg(
-                figures.waterfall_chart(result.exchanges, method, labels=labels)
-            ),
-            "firms": figures.chart_svg(figures.facility_bars_chart(fac, method))
+            "waterfall": figures.waterfall_svg(result.exchanges, method, labels=labels),
+            "firms": figures.facility_bars_svg(fac, method)
             if has_split and not fac.empty
             else None,
-            "distribution": figures.chart_svg(dist) if dist is not None else None,
+            "distribution": dist,
         },
         "annex": {
             "background": background,
