@@ -106,7 +106,7 @@ def calculate(
     check_options(crediting, draws, contributions_top, cff_defaults, include_planned, keep_draws)
     net = read_network(network)
     check_resources(net, draws, methods, scheduler, include_planned=include_planned,
-                    keep_draws=keep_draws)  # fmt: skip
+                    keep_draws=keep_draws, background=background_uncertainty)  # fmt: skip
     session = open_session(
         net, methods=methods, project=project, directory=directory,
         background_uncertainty=background_uncertainty, sdg_mapping=sdg_mapping,

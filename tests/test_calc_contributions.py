@@ -113,3 +113,34 @@ def test_fewer_supplied_activities_than_top_are_padded():
     np.testing.assert_array_equal(found[0].score[0], [2.0, -1.0])
     np.testing.assert_array_equal(found[1].total, [0.5, 3.0])
     assert np.stack([t.activity for t in found]).shape == (2, 5, 2)
+
+
+def test_products_in_one_batch_keep_their_own_supply_chains():
+    """Several products share one batch of solves; each lists only the activities it supplies.
+
+    A (3 activities): activity 0 uses 0.5 of product 1, activity 2 stands alone, so one
+    unit of product 0 supplies s = (1, 0.5, 0) and one unit of product 2 supplies (0, 0, 1).
+    With d = [[2, -1], [4, 1], [1, 1]]: product 0 → g = (2, 2) for method 0 (tie: activity
+    0 first by index), (−1, 0.5) for method 1 (|−1| first); product 2 → only activity 2
+    (g = 1, 1), the other ranks empty although activities 0 and 1 are supplied in the same
+    batch. One product per solve (``batch=1``) must give the same arrays.
+    """
+    from lcasym.calc.contributions import top_contributions
+
+    a = np.array([[1.0, 0, 0], [-0.5, 1, 0], [0, 0, 1]])
+    direct = np.array([[2.0, -1.0], [4.0, 1.0], [1.0, 1.0]])
+
+    def solve(f):
+        return np.linalg.solve(a, f)
+
+    together = top_contributions(solve, direct, [0, 2], top=3)
+    np.testing.assert_array_equal(together[0].activity, [[0, 0], [1, 1], [-1, -1]])
+    np.testing.assert_allclose(together[0].score, [[2.0, -1.0], [2.0, 0.5], [0, 0]])
+    np.testing.assert_allclose(together[0].amount[:, 0], [1.0, 0.5, 0])
+    np.testing.assert_allclose(together[0].total, [4.0, -0.5])
+    np.testing.assert_array_equal(together[1].activity, [[2, 2], [-1, -1], [-1, -1]])
+    np.testing.assert_allclose(together[1].total, [1.0, 1.0])
+    alone = top_contributions(solve, direct, [0, 2], top=3, batch=1)
+    for x, y in zip(together, alone, strict=True):
+        for name in ("activity", "amount", "score", "total"):
+            np.testing.assert_array_equal(getattr(x, name), getattr(y, name))

@@ -266,3 +266,41 @@ def test_run_writes_the_data_package(bw_project, tmp_path):
     # examples/tiny.yaml's header: 7,803.78 + 25,432.69 − 1,083.14 = 32,153.33 kg CO2-eq
     assert tables["totals"]["avoided"].iloc[0] == pytest.approx(32_153.33, rel=1e-6)
     assert tables["exchanges"]["net"].sum() == pytest.approx(32_153.33, rel=1e-6)
+
+
+def test_indicator_exchanges_from_long_lists_and_empty_cells():
+    """One row per listed exchange; blank or missing lists give none; spaces are trimmed.
+
+    ``n`` is a network-wide indicator over 2,000 exchanges (x0 … x1999): 2,000 rows, each
+    with indicator n, entity network; ``f`` one facility row over "a, b"; the empty and the
+    missing lists add nothing: 2,002 rows.
+    """
+    from types import SimpleNamespace
+
+    from lcasym.results.export.tidy import indicator_exchanges
+
+    many = ",".join(f"x{i}" for i in range(2000))
+    frame = pd.DataFrame({
+        "indicator": ["n", "f", "g", "h"], "entity": ["network", "F1", "F2", "F3"],
+        "exchanges": [many, "a, b", "", None],
+    })  # fmt: skip
+    links = indicator_exchanges(SimpleNamespace(indicators=frame))
+    assert len(links) == 2002
+    assert list(links.columns) == ["indicator", "entity_type", "entity", "exchange"]
+    net = links[links["indicator"] == "n"]
+    assert set(net["entity_type"]) == {"network"} and list(net["exchange"])[-1] == "x1999"
+    fac = links[links["indicator"] == "f"]
+    assert list(fac["exchange"]) == ["a", "b"] and set(fac["entity_type"]) == {"facility"}
+
+
+@pytest.mark.parametrize("indent", [1, 2])
+def test_json_written_one_table_at_a_time_equals_one_dump(indent):
+    """The streamed JSON (files and the report's attachment) is byte for byte
+    ``json.dumps(result.to_json_dict(), indent=indent)``."""
+    import json
+
+    from lcasym.results.export.jsonfile import json_bytes
+
+    for result in (build(), mc_result()):
+        expected = json.dumps(result.to_json_dict(), indent=indent).encode("utf-8")
+        assert json_bytes(result, indent) == expected

@@ -93,7 +93,12 @@ def contribution_table(
     if not len(edge_i):
         return empty_table("contributions")
     keys = system.activity_keys()
-    picked = act[edge_i, method_i, rank_i]
+    # names looked up once per distinct activity, then spread over the rows
+    distinct, where = np.unique(act[edge_i, method_i, rank_i], return_inverse=True)
+    named = [keys[j] for j in distinct]
+    names = np.array([system.names.get(k, "") for k in named], dtype=object)[where]
+    databases = np.array([k[0] for k in named], dtype=object)[where]
+    codes = np.array([k[1] for k in named], dtype=object)[where]
     labels = np.array([method_label(m) for m in system.methods], dtype=object)
     units = np.array(system.method_units, dtype=object)
 
@@ -105,8 +110,7 @@ def contribution_table(
         "component": per_edge([e.component for e, _ in edges]),
         "target": per_edge([e.label for e, _ in edges]),
         "method": labels[method_i], "unit": units[method_i], "rank": rank_i + 1,
-        "activity": [system.names.get(keys[j], "") for j in picked],
-        "database": [keys[j][0] for j in picked], "code": [keys[j][1] for j in picked],
+        "activity": names, "database": databases, "code": codes,
         "score": amount[edge_i] * unit_score[edge_i, method_i, rank_i],
         "share": share[edge_i, method_i, rank_i],
     })  # fmt: skip

@@ -1,9 +1,9 @@
 """Resource checks before a Monte Carlo starts: memory for the draws, a reachable scheduler.
 
-:func:`monte_carlo_bytes` is the one place that estimates the memory of a Monte Carlo run
-(switch it to :func:`lcasym.calc.montecarlo.estimate_memory` once that exists). The
-estimate is a lower bound: the per-exchange results kept for every draw, method and
-exchange (float64), twice (draws and their summary), plus the sampled parameters.
+:func:`monte_carlo_bytes` estimates the memory of a Monte Carlo run as
+:func:`lcasym.calc.montecarlo.estimate_memory` does for the mode ``calculate`` runs
+(``keep="auto"``: every component per draw when that fits the Monte Carlo's memory budget,
+else statistics computed block by block; ``keep_draws``: every component per draw).
 """
 
 from __future__ import annotations
@@ -22,16 +22,31 @@ SCHEDULER_TIMEOUT = 5.0
 DEFAULT_METHOD_COUNT = 26
 
 
-def monte_carlo_bytes(draws: int, exchanges: int, methods: int) -> int:
-    """Lower bound of the memory (bytes) a Monte Carlo of ``draws`` needs.
+def monte_carlo_bytes(
+    draws: int,
+    exchanges: int,
+    methods: int,
+    *,
+    facilities: int | None = None,
+    background: bool = False,
+    keep_draws: bool = False,
+) -> int:
+    """Memory (bytes) a Monte Carlo of ``draws`` needs, as ``calculate`` runs it.
 
-    ``8 · draws · methods · (exchanges + 3) · 2  +  8 · draws · 5 · exchanges``: results per
-    exchange plus the three totals, kept and summarised, and up to five sampled parameters
-    per exchange (amount, ratio, displacement factor, distance, forgone ratio).
+    ``facilities`` defaults to ``exchanges + 1`` (a chain of exchanges: the most facilities
+    a network of that many exchanges needs a credit for). See
+    :func:`lcasym.calc.montecarlo.estimate_memory` for the formula of each mode.
     """
-    results = 8 * draws * methods * (exchanges + 3) * 2
-    parameters = 8 * draws * 5 * exchanges
-    return results + parameters
+    from lcasym.calc.montecarlo import estimate_memory
+
+    return estimate_memory(
+        draws=draws,
+        n_exchanges=exchanges,
+        n_facilities=exchanges + 1 if facilities is None else facilities,
+        n_methods=methods,
+        keep="components" if keep_draws else "auto",
+        background=background,
+    )
 
 
 def machine_memory() -> int | None:
@@ -42,22 +57,30 @@ def machine_memory() -> int | None:
         return None
 
 
-def check_draws(draws: int, exchanges: int, methods: int | None) -> None:
+def check_draws(
+    draws: int,
+    exchanges: int,
+    methods: int | None,
+    *,
+    facilities: int | None = None,
+    background: bool = False,
+    keep_draws: bool = False,
+) -> None:
     """Raise :class:`LimitError` if ``draws`` cannot fit in memory on this machine."""
     memory = machine_memory()
     if not draws or memory is None:
         return
     methods = methods or DEFAULT_METHOD_COUNT
-    need = monte_carlo_bytes(draws, exchanges, methods)
+    need = monte_carlo_bytes(draws, exchanges, methods, facilities=facilities,
+                             background=background, keep_draws=keep_draws)  # fmt: skip
     budget = MEMORY_SHARE * memory
     if need > budget:
-        per_draw = monte_carlo_bytes(1, exchanges, methods)
-        most = max(int(budget // per_draw), 1)
+        most = max(int(budget // (need / draws)), 1)
         raise LimitError(
             [
                 Problem(
-                    f"{draws:,} draws for {exchanges:,} exchanges × {methods} methods need at "
-                    f"least {need / 1e9:,.1f} GB, more than half of this machine's "
+                    f"{draws:,} draws for {exchanges:,} exchanges × {methods} methods need "
+                    f"about {need / 1e9:,.1f} GB, more than half of this machine's "
                     f"{memory / 1e9:,.1f} GB: use at most {most:,} draws, or fewer methods",
                     "--draws",
                 )

@@ -38,8 +38,13 @@ class TopContributions:
     total: np.ndarray
 
 
-def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributions:
+def _top_of(
+    supply: np.ndarray, direct_t: np.ndarray, top: int, total: np.ndarray
+) -> TopContributions:
     """Top contributions for one supply vector (n,) and direct scores ``dᵀ`` (M, n).
+
+    ``total`` (M,) is ``dᵀ s``, the unit score of the product (computed for a whole batch
+    of products in one matrix product by the caller).
 
     Only activities with a non-zero supply can contribute; selecting among them first also
     keeps ``argpartition`` fast (many equal zeros make it slow).
@@ -68,8 +73,7 @@ def _top_of(supply: np.ndarray, direct_t: np.ndarray, top: int) -> TopContributi
         pad = ((0, top - k), (0, 0))
         activity = np.pad(activity, pad, constant_values=-1)
         amount, score = np.pad(amount, pad), np.pad(score, pad)
-    return TopContributions(activity=activity, amount=amount, score=score,
-                            total=contrib.sum(axis=1))  # fmt: skip
+    return TopContributions(activity=activity, amount=amount, score=score, total=total)
 
 
 def top_contributions(
@@ -94,5 +98,6 @@ def top_contributions(
         demand = np.zeros((n, len(part)))
         demand[part, np.arange(len(part))] = 1.0
         supply = np.asarray(solve(demand)).reshape(n, len(part))
-        out.extend(_top_of(supply[:, i], direct_t, top) for i in range(len(part)))
+        totals = direct_t @ supply  # (M, b): Σ_j g_jm per product, one BLAS product
+        out.extend(_top_of(supply[:, i], direct_t, top, totals[:, i]) for i in range(len(part)))
     return out

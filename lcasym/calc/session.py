@@ -84,6 +84,7 @@ def check_resources(
     *,
     include_planned: bool = False,
     keep_draws: bool = False,
+    background: bool = False,
 ) -> None:
     """Refuse, before any work, draws that cannot fit in memory and an unreachable scheduler.
 
@@ -94,7 +95,9 @@ def check_resources(
     from lcasym.results.samples import check_samples_size
 
     n = len(network.exchanges) if include_planned else len(network.operating_exchanges())
-    check_draws(draws, n, len(methods) if methods else None)
+    check_draws(draws, n, len(methods) if methods else None,
+                facilities=len(network.facilities), background=background,
+                keep_draws=keep_draws)  # fmt: skip
     if keep_draws and draws:
         n_methods = len(methods) if methods else DEFAULT_METHOD_COUNT
         check_samples_size(draws, n, len(network.facilities), n_methods)
@@ -380,7 +383,8 @@ class EngineSession:
         check_options(crediting, draws, contributions_top, cff_defaults, include_planned,
                       keep_draws)  # fmt: skip
         check_resources(self.network, draws, self.methods, scheduler,
-                        include_planned=include_planned, keep_draws=keep_draws)  # fmt: skip
+                        include_planned=include_planned, keep_draws=keep_draws,
+                        background=self.background_uncertainty)  # fmt: skip
         report = as_progress(progress)
         parsed = parse_edits(edits, self.network)
         seed = DEFAULT_SEED if seed is None else int(seed)

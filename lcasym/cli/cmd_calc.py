@@ -193,7 +193,7 @@ def calc(
     """
     chosen = output_format(file, output, fmt)  # before any work: exit 2 on a bad output
     network = checked_network(file, project, directory)
-    check_resources(network, draws, method, scheduler, workers)
+    check_resources(network, draws, method, scheduler, workers, background_uncertainty)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
         sensitivity, project, directory, include_planned,

@@ -88,7 +88,7 @@ def report(
     check_report_options(options, output, network_file=file)
     check_output(output, inputs=[file])
     network = checked_network(file, project, directory)  # located as `lcasym validate` does
-    check_resources(network, draws, method, scheduler, workers)
+    check_resources(network, draws, method, scheduler, workers, background_uncertainty)
     source = ReportSource.from_path(file, network)
     inventory = None
     if opportunities is not None:  # checked (located errors) before the calculation

@@ -79,7 +79,7 @@ def run_job(
     report_path = output / f"{stem}_report.pdf"
     if "pdf" in formats:
         check_report_options(ReportOptions(), report_path, network_file=file)
-    check_resources(loaded.network, draws, method, scheduler, workers)
+    check_resources(loaded.network, draws, method, scheduler, workers, background_uncertainty)
     report = run_setup_with_progress(project, directory, None, False)
     typer.echo(f"Brightway project {report.project!r} in {report.directory}: {report.status}")
     if not report.ok:

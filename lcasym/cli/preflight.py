@@ -87,6 +87,7 @@ def check_resources(
     methods: list[str] | None,
     scheduler: str | None,
     workers: int | None = None,
+    background: bool = False,
 ) -> None:
     """Refuse draws that cannot fit in memory and an unreachable scheduler, up front."""
     from lcasym.calc.budget import check_draws, check_scheduler
@@ -96,7 +97,8 @@ def check_resources(
             [Problem("give either -w/--workers (a local cluster) or --scheduler, not both")],
             "options",
         )
-    check_draws(draws, len(network.operating_exchanges()), len(methods) if methods else None)
+    check_draws(draws, len(network.operating_exchanges()), len(methods) if methods else None,
+                facilities=len(network.facilities), background=background)  # fmt: skip
     if draws and (workers is not None or scheduler):
         from lcasym.extras import require
 

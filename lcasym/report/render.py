@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import json
 import logging
 import mimetypes
 import os
@@ -28,6 +27,7 @@ from lcasym.report.environment import make_environment
 from lcasym.report.fetcher import AssetFetcher
 from lcasym.report.options import TEMPLATE, ReportOptions, check_report_options
 from lcasym.report.source import ReportSource, resolve_source
+from lcasym.results.export.jsonfile import json_bytes
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ def write_report(
     pages = 0
     refused: tuple[str, ...] = ()
     if paths["pdf"] is not None:
-        results_json = json.dumps(result.to_json_dict(), indent=1).encode("utf-8")
+        results_json = json_bytes(result, indent=1)  # one table at a time
         attachments = [
             (
                 source.name,

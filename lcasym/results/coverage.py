@@ -158,9 +158,9 @@ def exchange_status(
     return COVERED
 
 
-def _reachable(system: Any, keys: Sequence[Key]) -> list[int]:
-    """Activity columns reached from ``keys`` through the technosphere (incl. themselves)."""
-    from scipy.sparse.csgraph import breadth_first_order
+def _reach_graph(system: Any) -> Any:
+    """Supplier graph over activity columns: an edge j → i when activity j uses i's product."""
+    from scipy import sparse
 
     index, cols = system.index, system.activity_index
     row_to_col = np.full(system.technosphere.shape[0], -1, dtype=np.int64)
@@ -169,19 +169,43 @@ def _reachable(system: Any, keys: Sequence[Key]) -> list[int]:
             row_to_col[row] = cols[key]
     coo = system.technosphere.tocoo()
     keep = (coo.data != 0) & (row_to_col[coo.row] >= 0) & (row_to_col[coo.row] != coo.col)
-    from scipy import sparse
-
     n = system.technosphere.shape[1]
-    graph = sparse.csr_matrix(
+    return sparse.csr_matrix(
         (np.ones(int(keep.sum())), (coo.col[keep], row_to_col[coo.row[keep]])), shape=(n, n)
     )
-    seen: set[int] = set()
-    for key in keys:
-        if key not in cols:
-            continue
-        order = breadth_first_order(graph, cols[key], directed=True, return_predecessors=False)
-        seen.update(int(j) for j in order)
-    return sorted(seen)
+
+
+def _reachable(graph: Any, column: int) -> np.ndarray:
+    """Sorted activity columns reached from ``column`` through ``graph`` (incl. itself)."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    order = breadth_first_order(graph, column, directed=True, return_predecessors=False)
+    return np.sort(order.astype(np.int32))
+
+
+@dataclass(frozen=True)
+class _Reached:
+    """What coverage needs of a set of reached activities; unions add up (``|``).
+
+    ``hit`` (n_methods,): some activity has a flow the method characterises; ``incomplete``:
+    the distinct ``incomplete_for`` values met (None: undocumented); ``placeholders``: the
+    columns of placeholder activities; ``years``: (code, year) of year-dependent ones.
+    """
+
+    empty: bool
+    hit: np.ndarray
+    incomplete: frozenset[str | None]
+    placeholders: frozenset[int]
+    years: frozenset[tuple[str, int]]
+
+    def __or__(self, other: _Reached) -> _Reached:
+        return _Reached(
+            self.empty and other.empty,
+            self.hit | other.hit,
+            self.incomplete | other.incomplete,
+            self.placeholders | other.placeholders,
+            self.years | other.years,
+        )
 
 
 def _metadata(keys: Sequence[Key], custom_db: str) -> dict[Key, ActivityMeta]:
@@ -233,31 +257,70 @@ def assess_coverage(plan: ForegroundPlan, system: Any, network: SymbiosisNetwork
             targets.setdefault(edge.exchange_id, [])
             if edge.target not in targets[edge.exchange_id]:
                 targets[edge.exchange_id].append(edge.target)
-    reach = {x: _reachable(system, keys) for x, keys in targets.items()}
-    all_keys = sorted({cols[j] for js in reach.values() for j in js})
+    # Reachability once per distinct target activity (not per exchange: a 10,000-exchange
+    # network reaches the same few hundred background activities), kept as int32 arrays
+    # and reduced to what the statuses and flags need.
+    graph = _reach_graph(system)
+    distinct = list(dict.fromkeys(k for keys in targets.values() for k in keys))
+    columns = {k: _reachable(graph, system.activity_index[k]) for k in distinct
+               if k in system.activity_index}  # fmt: skip
+    reached = (np.unique(np.concatenate(list(columns.values())))
+               if columns else np.zeros(0, dtype=np.int32))  # fmt: skip
+    all_keys = sorted(cols[int(j)] for j in reached)
     meta = _metadata(all_keys, custom_database(network.network.id))
     undocumented = {
         k[0] for k in all_keys if meta.get(k, ActivityMeta(None)).incomplete_for is None
     }
+    n_act = len(cols)
+    values: list[str | None] = [None]
+    value_of = np.zeros(n_act, dtype=np.int64)  # index into ``values`` (0: undocumented)
+    placeholder = np.zeros(n_act, dtype=bool)
+    year_of = np.zeros(n_act, dtype=np.int64)  # 0: no year
+    for j in reached:
+        mt = meta.get(cols[int(j)], ActivityMeta(None))
+        if mt.incomplete_for is not None:
+            if mt.incomplete_for not in values:
+                values.append(mt.incomplete_for)
+            value_of[j] = values.index(mt.incomplete_for)
+        placeholder[j] = mt.placeholder
+        year_of[j] = mt.year or 0
+    n_m = len(labels)
+    nothing = _Reached(True, np.zeros(n_m, dtype=bool), frozenset(), frozenset(), frozenset())
+    summary: dict[Key, _Reached] = {}
+    for key, js in columns.items():
+        dated = js[year_of[js] != 0]
+        summary[key] = _Reached(
+            empty=not len(js),
+            hit=characterised[js].any(axis=0) & any_in_data,
+            incomplete=frozenset(values[int(v)] for v in np.unique(value_of[js])),
+            placeholders=frozenset(int(j) for j in js[placeholder[js]]),
+            years=frozenset((cols[int(j)][1], int(year_of[j])) for j in dated),
+        )
 
     per_exchange: dict[tuple[str, str], str] = {}
     flag_rows: list[dict[str, str]] = []
-    for xid, js in reach.items():
-        metas = [meta.get(cols[j], ActivityMeta(None)) for j in js]
-        for m, (method, label) in enumerate(zip(system.methods, labels, strict=True)):
-            hit = bool(any_in_data[m]) and bool(characterised[js, m].any()) if js else False
-            per_exchange[(xid, label)] = exchange_status(hit, metas, method)
-        placeholders = sorted(cols[j][1] for j, mt in zip(js, metas, strict=True) if mt.placeholder)
+    status_of: dict[tuple[bool, frozenset[str | None], int], str] = {}
+    for xid, keys in targets.items():
+        got = nothing
+        for key in keys:
+            got = got | summary.get(key, nothing)
+        metas = [ActivityMeta(v) for v in got.incomplete]  # exchange_status reads only these
+        for m, label in enumerate(labels):
+            hit = bool(got.hit[m]) and not got.empty
+            cached = (hit, got.incomplete, m)
+            if cached not in status_of:
+                status_of[cached] = exchange_status(hit, metas, system.methods[m])
+            per_exchange[(xid, label)] = status_of[cached]
+        placeholders = sorted(cols[j][1] for j in got.placeholders)
         if placeholders:
             flag_rows.append(_flag(xid, "", "placeholder", ", ".join(placeholders)))
-        used = {(cols[j][1], mt.year) for j, mt in zip(js, metas, strict=True) if mt.year}
-        other_years = sorted(f"{c}: wanted {year} → used {y}" for c, y in used if y != year)
+        other_years = sorted(f"{c}: wanted {year} → used {y}" for c, y in got.years if y != year)
         for detail in other_years:
             flag_rows.append(_flag(xid, "", "vintage mismatch", detail))
 
     methods: dict[str, str] = {}
     for m, label in enumerate(labels):
-        statuses = [per_exchange[(x, label)] for x in reach]
+        statuses = [per_exchange[(x, label)] for x in targets]
         methods[label] = NOT_COVERED if not any_in_data[m] else network_status(statuses)
         if methods[label] == NOT_COVERED:
             why = (
@@ -267,7 +330,7 @@ def assess_coverage(plan: ForegroundPlan, system: Any, network: SymbiosisNetwork
             )
             flag_rows.append(_flag("network", label, "not covered", why))
             continue
-        for x in reach:
+        for x in targets:
             if per_exchange[(x, label)] == NOT_COVERED:
                 flag_rows.append(
                     _flag(x, label, "not covered", "no characterised flow in this exchange's data")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,21 +49,49 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def json_dict(result: SymbiosisResult) -> dict[str, Any]:
-    """The JSON content (see :meth:`SymbiosisResult.to_json_dict`)."""
-    out: dict[str, Any] = {}
+def _parts(result: SymbiosisResult) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """(key, builder of its JSON-ready value) in output order; each built when needed."""
     for name in TABLES:
         if name in NOT_IN_JSON or (name == "uncertainty" and result.draws == 0):
             continue
         frame = getattr(result, name)
         if name == "sensitivity" and frame.empty:
             continue
-        out[name] = records(frame)
-    out["provenance"] = plain(result.provenance)
-    return out
+        yield name, functools.partial(records, frame)
+    yield "provenance", functools.partial(plain, result.provenance)
+
+
+def json_dict(result: SymbiosisResult) -> dict[str, Any]:
+    """The JSON content (see :meth:`SymbiosisResult.to_json_dict`)."""
+    return {key: build() for key, build in _parts(result)}
+
+
+def json_chunks(result: SymbiosisResult, indent: int) -> Iterator[str]:
+    """``json.dumps(json_dict(result), indent=indent)`` in pieces, one table at a time.
+
+    Only one table's records exist at a time (a 10,000-exchange result's records take
+    gigabytes as one dict). The text is the same as ``json.dumps``'s: each value is dumped
+    with ``indent`` and its lines shifted by one level, keys separated by a comma and a new line.
+    """
+    pad = " " * indent
+    first = True
+    for key, build in _parts(result):
+        text = json.dumps(build(), indent=indent).replace("\n", "\n" + pad)
+        yield ("{\n" if first else ",\n") + pad + json.dumps(key) + ": " + text
+        first = False
+    yield "{}" if first else "\n}"
+
+
+def json_bytes(result: SymbiosisResult, indent: int = 1) -> bytes:
+    """The result's JSON as UTF-8 bytes, built one table at a time (:func:`json_chunks`)."""
+    buffer = io.BytesIO()
+    for chunk in json_chunks(result, indent):
+        buffer.write(chunk.encode("utf-8"))
+    return buffer.getvalue()
 
 
 def write_json(result: SymbiosisResult, path: Path) -> None:
-    """Write the JSON to ``path`` (streamed to the file, not built as one string)."""
+    """Write the JSON to ``path``, one table at a time (:func:`json_chunks`)."""
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(result.to_json_dict(), handle, indent=2)
+        for chunk in json_chunks(result, 2):
+            handle.write(chunk)

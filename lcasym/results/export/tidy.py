@@ -82,13 +82,24 @@ def indicators(result: SymbiosisResult) -> pd.DataFrame:
 
 
 def indicator_exchanges(result: SymbiosisResult) -> pd.DataFrame:
-    """One row per exchange an indicator value is made of."""
+    """One row per exchange an indicator value is made of.
+
+    Built from the split id lists with ``numpy.repeat`` of the three key columns only: an
+    ``explode`` of the whole frame copied every row's comma-joined list once per exchange
+    (a network-wide indicator of 10,000 exchanges: 10,000 copies of an 80 kB string, 10 GiB
+    for the synthetic 10,000-exchange network).
+    """
     frame = _with_type(result.indicators, "facility")
-    ids = frame["exchanges"].fillna("").astype(str).str.split(",")
-    links = frame.assign(exchange=ids).explode("exchange")
-    links["exchange"] = links["exchange"].str.strip()
-    links = links[links["exchange"] != ""]
-    return _typed(links, "indicator_exchanges")
+    lists = [
+        [x.strip() for x in str(text).split(",")] if isinstance(text, str) else []
+        for text in frame["exchanges"].astype(object).to_numpy()
+    ]
+    counts = np.array([len(ids) for ids in lists], dtype=np.int64)
+    keys = {c: np.repeat(frame[c].astype(object).to_numpy(), counts)
+            for c in ("indicator", "entity_type", "entity")}  # fmt: skip
+    exchange = np.array([x for ids in lists for x in ids], dtype=object)
+    links = pd.DataFrame({**keys, "exchange": exchange})
+    return _typed(links[links["exchange"] != ""], "indicator_exchanges")
 
 
 def sdg(result: SymbiosisResult) -> pd.DataFrame:
