@@ -320,11 +320,21 @@ def test_failed_export_leaves_no_file(tmp_path, monkeypatch):
     target = tmp_path / "out.json"
     target.write_text("previous")
 
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
+    # The JSON is streamed one table at a time: fail on the second table, after the first
+    # has been written, so a half-written file would show if the write were not atomic.
+    from lcasym.results.export import jsonfile
 
-    monkeypatch.setattr(SymbiosisResult, "to_json_dict", boom)
-    with pytest.raises(RuntimeError):
+    calls = {"n": 0}
+    real_records = jsonfile.records
+
+    def boom(frame):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_records(frame)
+
+    monkeypatch.setattr(jsonfile, "records", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
         result.export(target)
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
