@@ -130,14 +130,13 @@ def test_flow_diagram_escapes_names_and_scales_bands():
 
 def test_charts_render_to_svg_offline():
     res = mc_result()
-    for chart in (
-        figures.waterfall_chart(res.exchanges, GWP),
-        figures.facility_bars_chart(res.facilities, GWP),
-        figures.distribution_chart(res.uncertainty, GWP),
+    for svg in (
+        figures.waterfall_svg(res.exchanges, GWP),
+        figures.facility_bars_svg(res.facilities, GWP),
+        figures.distribution_svg(res.uncertainty, GWP),
     ):
-        svg = figures.chart_svg(chart)
-        assert svg.lstrip().startswith("<svg") and "</svg>" in svg
-    assert figures.distribution_chart(hand_result().uncertainty, GWP) is None
+        assert svg is not None and svg.lstrip().startswith("<svg") and "</svg>" in svg
+    assert figures.distribution_svg(hand_result().uncertainty, GWP) is None
 
 
 # --- datapoints -----------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from the ``*_svg`` functions: the flow diagram (which Vega-Lite cannot draw) is 
 here, the bar charts and the histogram by :mod:`lcasym.presentation.svg_charts` (plain
 rectangles: milliseconds, where the Vega engine needs about a second to start). The report
 and the app show these SVG pictures; :func:`chart_svg` still renders any Altair chart
-offline with vl-convert (the reporting-years chart, and the Altair charts kept for
-interactive use).
+offline with vl-convert (the reporting-years chart and the park map, Altair charts).
 
 Values are shown in the method's display unit (kg CO2-eq as t CO2-eq, see
 :func:`lcasym.presentation.formatting.display_scale`); every chart says its unit. User
@@ -130,38 +129,6 @@ def waterfall_frame(
     return pd.DataFrame(rows)
 
 
-def waterfall_chart(
-    exchanges: pd.DataFrame,
-    method: str,
-    *,
-    labels: Mapping[str, str] | None = None,
-    top: int = 25,
-) -> alt.LayerChart:
-    """Waterfall of the net benefit of each exchange, ending at the network total."""
-    alt = _altair()
-    frame = waterfall_frame(exchanges, method, labels=labels, top=top)
-    _, unit = _scale_of(_one_method(exchanges, method))
-    frame["text"] = [format_supported(v)[0] for v in frame["value"]]
-    order = list(frame["label"])
-    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
-    bars = base.mark_bar(size=11).encode(
-        x=alt.X("start:Q", title=f"net benefit, {unit}/yr", axis=alt.Axis(format=",~s")),
-        x2="end:Q",
-        color=alt.Color(
-            "kind:N",
-            scale=alt.Scale(domain=["benefit", "burden", "total"], range=[BENEFIT, BURDEN, TOTAL]),
-            legend=alt.Legend(title=None, orient="bottom"),
-        ),
-    )
-    text = (
-        base.mark_text(align="left", dx=3, fontSize=9)
-        .encode(x=alt.X("tip:Q"), text="text:N")
-        .transform_calculate(tip="max(datum.start, datum.end)")
-    )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
-    return (bars + text + zero).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
-
-
 def waterfall_svg(
     exchanges: pd.DataFrame,
     method: str,
@@ -169,7 +136,7 @@ def waterfall_svg(
     labels: Mapping[str, str] | None = None,
     top: int = 25,
 ) -> str:
-    """The waterfall of :func:`waterfall_chart` as SVG text (same bars, same colours)."""
+    """Waterfall of the net benefit of each exchange, ending at the network total, as SVG."""
     frame = waterfall_frame(exchanges, method, labels=labels, top=top)
     _, unit = _scale_of(_one_method(exchanges, method))
     colours = {"benefit": BENEFIT, "burden": BURDEN, "total": TOTAL}
@@ -191,37 +158,8 @@ def waterfall_svg(
 # --- per-firm bars ---------------------------------------------------------------------------
 
 
-def facility_bars_chart(facilities: pd.DataFrame, method: str) -> alt.Chart:
-    """Each firm's credit under the result's rule (positive green, negative red)."""
-    alt = _altair()
-    fac = _one_method(facilities, method)
-    scale, unit = _scale_of(fac)
-    fac = fac.assign(credit=fac["credit"].astype(float) * scale)
-    fac["label"] = [_short(n) for n in fac["name"]]
-    fac["kind"] = ["benefit" if c >= 0 else "burden" for c in fac["credit"]]
-    rule = str(fac["rule"].iloc[0]) if not fac.empty else ""
-    return (
-        alt.Chart(fac)
-        .mark_bar(size=11)
-        .encode(
-            y=alt.Y("label:N", sort="-x", title=None),
-            x=alt.X(
-                "credit:Q",
-                title=f"credit under the {rule} rule, {unit}/yr",
-                axis=alt.Axis(format=",~s"),
-            ),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(domain=["benefit", "burden"], range=[BENEFIT, BURDEN]),
-                legend=None,
-            ),
-        )
-        .properties(width=WIDTH - 220, height=16 * max(len(fac), 1) + 10)
-    )
-
-
 def facility_bars_svg(facilities: pd.DataFrame, method: str) -> str:
-    """The per-firm credits of :func:`facility_bars_chart` as SVG text, largest first."""
+    """Each firm's credit under the result's rule as SVG text, largest first (losses red)."""
     fac = _one_method(facilities, method)
     scale, unit = _scale_of(fac)
     rule = str(fac["rule"].iloc[0]) if not fac.empty else ""
@@ -241,67 +179,6 @@ def facility_bars_svg(facilities: pd.DataFrame, method: str) -> str:
 # --- Monte Carlo distribution ----------------------------------------------------------------
 
 
-def distribution_chart(
-    uncertainty: pd.DataFrame,
-    method: str,
-    *,
-    samples: pd.DataFrame | None = None,
-    labels: Mapping[str, str] | None = None,
-    top: int = 12,
-) -> alt.LayerChart | None:
-    """The Monte Carlo distribution of the avoided total (and of the largest exchanges).
-
-    With raw draws (a ``samples`` table: ``draw, entity, quantity, method, value``) a
-    histogram of the network's avoided total with its P5 and P95; otherwise, from the
-    ``uncertainty`` table, one P5–P95 bar per entity with P50 (dot) and the deterministic
-    value (tick). None when there are no draws.
-    """
-    alt = _altair()
-    unc = _one_method(uncertainty, method)
-    if unc.empty:
-        return None
-    scale, unit = _scale_of(unc)
-    title = f"avoided, {unit}/yr"
-    if samples is not None and not samples.empty:
-        net = samples[(samples["method"] == method) & (samples["entity"] == "network")]
-        if not net.empty:
-            values = pd.DataFrame({"value": net["value"].astype(float) * scale})
-            head = unc[unc["entity"] == "network"].iloc[0]
-            marks = pd.DataFrame({"x": [float(head["P5"]) * scale, float(head["P95"]) * scale]})
-            hist = (
-                alt.Chart(values)
-                .mark_bar(color=TOTAL)
-                .encode(
-                    x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title=title),
-                    y=alt.Y("count()", title="draws"),
-                )
-            )
-            rules = alt.Chart(marks).mark_rule(color=BURDEN, strokeDash=[4, 3]).encode(x="x:Q")
-            return (hist + rules).properties(width=WIDTH - 80, height=180)
-    unc = unc[unc["quantity"].isin(["avoided", "net"])].copy()
-    unc["size"] = unc["P50"].abs()
-    network = unc[unc["entity"] == "network"]
-    rest = unc[unc["entity"] != "network"].sort_values("size", ascending=False).head(top)
-    frame = pd.concat([network, rest], ignore_index=True)
-    names = {"network": "network total"} | dict(labels or {})
-    frame["label"] = [_short(names.get(e, e)) for e in frame["entity"]]
-    for col in ("P5", "P50", "P95", "deterministic"):
-        frame[col] = frame[col].astype(float) * scale
-    order = list(frame["label"])
-    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
-    bar = base.mark_rule(strokeWidth=5, color="#8fb996").encode(
-        x=alt.X(
-            "P5:Q",
-            title=f"{title} (P5–P95 bar, P50 dot, deterministic tick)",
-            axis=alt.Axis(format=",~s"),
-        ),
-        x2="P95:Q",
-    )
-    p50 = base.mark_point(filled=True, color=TOTAL, size=30).encode(x="P50:Q")
-    det = base.mark_tick(color=BURDEN, thickness=2, size=12).encode(x="deterministic:Q")
-    return (bar + p50 + det).properties(width=WIDTH - 220, height=16 * len(frame) + 10)
-
-
 def distribution_svg(
     uncertainty: pd.DataFrame,
     method: str,
@@ -310,7 +187,7 @@ def distribution_svg(
     labels: Mapping[str, str] | None = None,
     top: int = 12,
 ) -> str | None:
-    """The picture of :func:`distribution_chart` as SVG text, or None without draws.
+    """The Monte Carlo distribution as SVG text, or None without draws.
 
     With raw draws a histogram (40 bins) of the network's avoided total with its P5 and
     P95 dashed; otherwise one P5–P95 bar per entity with P50 (dot) and the deterministic
@@ -371,54 +248,14 @@ def tornado_frame(sensitivity: pd.DataFrame, method: str, top: int = 12) -> pd.D
     return wide.sort_values("swing", ascending=False, kind="stable").head(top)
 
 
-def tornado_chart(
-    sensitivity: pd.DataFrame, method: str, *, unit: str, central: float, top: int = 12
-) -> alt.LayerChart | None:
-    """One bar per parameter: the avoided total at its low and high value around ``central``.
-
-    ``unit`` is the method's unit; values are shown in its display unit. None without a
-    tornado for this method.
-    """
-    alt = _altair()
-    wide = tornado_frame(sensitivity, method, top)
-    if wide.empty:
-        return None
-    scale, shown = display_scale(unit)
-    frame = pd.DataFrame(
-        {
-            "parameter": [_short(p, 48) for p in wide["parameter"]],
-            "low": wide["result_low"].astype(float) * scale,
-            "high": wide["result_high"].astype(float) * scale,
-        }
-    )
-    order = list(frame["parameter"])
-    base = alt.Chart(frame).encode(y=alt.Y("parameter:N", sort=order, title=None))
-    low = (
-        base.mark_bar(size=11, color=BURDEN)
-        .encode(
-            x=alt.X(
-                "low:Q",
-                title=f"avoided total, {shown}/yr",
-                axis=alt.Axis(format=",~s"),
-                scale=alt.Scale(zero=False),
-            ),
-            x2=alt.X2("c:Q"),
-        )
-        .transform_calculate(c=str(central * scale))
-    )
-    high = (
-        base.mark_bar(size=11, color=BENEFIT)
-        .encode(x="high:Q", x2=alt.X2("c:Q"))
-        .transform_calculate(c=str(central * scale))
-    )
-    mid = alt.Chart(pd.DataFrame({"x": [central * scale]})).mark_rule(color="#333").encode(x="x:Q")
-    return (low + high + mid).properties(width=WIDTH - 260, height=16 * len(frame) + 10)
-
-
 def tornado_svg(
     sensitivity: pd.DataFrame, method: str, *, unit: str, central: float, top: int = 12
 ) -> str | None:
-    """The tornado of :func:`tornado_chart` as SVG text (low red, high green), or None."""
+    """Tornado as SVG text: the avoided total at each parameter's low (red) and high (green).
+
+    Bars start at ``central``; None without a tornado for this method. ``unit`` is the
+    method's unit; values are shown in its display unit.
+    """
     wide = tornado_frame(sensitivity, method, top)
     if wide.empty:
         return None
