@@ -155,16 +155,17 @@ def test_session_file_restores_network_and_options(tiny):
     assert any(d.label == "Save session" for d in at.get("download_button"))
 
 
-def test_bad_edit_shows_located_error_and_keeps_network():
-    at = _load_example(_app(), "tiny.yaml")
+def _apply_exchange_edits(at, edited_rows: dict) -> None:
+    """Edit cells of the exchanges editor as a user would, then press Apply edits."""
     key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
-    at.session_state[key] = {
-        "edited_rows": {1: {"amount": -5.0}, 2: {"supplier": "powr"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     next(b for b in at.button if b.label == "Apply edits").click()
     at.run()
+
+
+def test_bad_edit_shows_located_error_and_keeps_network():
+    at = _load_example(_app(), "tiny.yaml")
+    _apply_exchange_edits(at, {1: {"amount": -5.0}, 2: {"supplier": "powr"}})
     assert not at.exception
     text = _errors(at)
     assert "Exchanges table, row 2 (id 'tiny-heat'), column 'amount / yr'" in text
@@ -205,15 +206,8 @@ def _styled_cells(element) -> dict[str, set[tuple[int, int]]]:
 
 def test_checked_problems_highlight_their_cells():
     at = _load_example(_app(), "tiny.yaml")
-    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
     # a valid model, but a supplier no facility has: a cross-record error, found when checked
-    at.session_state[key] = {
-        "edited_rows": {2: {"supplier": "powr"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    next(b for b in at.button if b.label == "Apply edits").click()
-    at.run()
+    _apply_exchange_edits(at, {2: {"supplier": "powr"}})
     assert not at.exception
     assert "Exchanges table, row 3 (id 'tiny-water'), column 'supplier'" in _errors(at)
     flagged = _flagged(at)
@@ -226,14 +220,7 @@ def test_checked_problems_highlight_their_cells():
 
 def test_edit_is_applied_and_checked():
     at = _load_example(_app(), "tiny.yaml")
-    key = next(e.key for e in at.data_editor if e.key.startswith("exchanges_editor"))
-    at.session_state[key] = {
-        "edited_rows": {2: {"supplier": "powr"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    next(b for b in at.button if b.label == "Apply edits").click()
-    at.run()
+    _apply_exchange_edits(at, {2: {"supplier": "powr"}})
     assert not at.exception
     assert at.session_state["network"].exchange("tiny-water").supplier == "powr"
     text = _errors(at)

@@ -14,7 +14,7 @@ COLUMNS = ("reference", "name", "product", "unit", "location", "coverage")
 
 def index_activities(index: BackgroundIndex) -> list[ActivityInfo]:
     """Every activity a background index holds (all its databases)."""
-    return [info for codes in index._by_code.values() for info in codes.values()]
+    return index.activities()
 
 
 def activity_table(activities: Iterable[ActivityInfo], search: str = "") -> pd.DataFrame:

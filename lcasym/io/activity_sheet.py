@@ -46,22 +46,9 @@ def coverage_text(info: ActivityInfo) -> str:
 @cache
 def open_background_activities() -> tuple[ActivityInfo, ...]:
     """The activities of the shipped lcasym-open files (no Brightway project needed)."""
-    from lcasym.background.open_data import OPEN_DB_NAME, load_open_background
+    from lcasym.background.resolve import BackgroundIndex
 
-    table = load_open_background().activities
-    return tuple(
-        ActivityInfo(
-            database=OPEN_DB_NAME,
-            code=row["code"],
-            name=row["name"],
-            reference_product=row["reference_product"] or None,
-            location=row["location"] or None,
-            unit=row["unit"],
-            placeholder=row["placeholder"].casefold() == "true",
-            incomplete_for=row["incomplete_for"],
-        )
-        for row in table.to_dict("records")
-    )
+    return tuple(BackgroundIndex.from_open_background().activities())
 
 
 def add_activity_sheet(
