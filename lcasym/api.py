@@ -73,8 +73,9 @@ def calculate(
     sensitivity
         Add tornado and Sobol tables for the headline climate method.
     contributions_top
-        Background activities listed per exchange component (0 = none; default: 5 for
-        networks of up to 200 exchanges, none above, with a flag: ask with a number).
+        Background activities listed per exchange component of every exchange (0 = none).
+        Default: 5, for every exchange of a network of up to 200 exchanges; above, for the
+        60 exchanges with the largest ``|net|`` under the headline method, with a flag.
     sdg_mapping
         A user SDG mapping file (default: the shipped one).
     project, directory

@@ -46,6 +46,6 @@ def test_small_scale_benchmark_runs(tmp_path):
         cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    for line in ("contributions, 40 exchanges", "run      10 exchanges", "api      40 exchanges",
-                 "growth exponent"):  # fmt: skip
+    for line in ("contributions, 40 exchanges", "full table", "calculate's default",
+                 "run      10 exchanges", "api      40 exchanges", "growth exponent"):  # fmt: skip
         assert line in result.stdout, result.stdout

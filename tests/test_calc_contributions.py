@@ -6,7 +6,11 @@ import numpy as np
 from scipy import sparse
 
 from lcasym.calc import LcaSystem
-from lcasym.calc.analysis import CONTRIBUTIONS_AUTO_EXCHANGES, contributions_for
+from lcasym.calc.analysis import (
+    CONTRIBUTIONS_AUTO_EXCHANGES,
+    contributions_for,
+    largest_exchanges,
+)
 
 
 def random_system(n: int = 120, flows: int = 15, methods: int = 3, seed: int = 0) -> LcaSystem:
@@ -71,8 +75,20 @@ def test_contributions_are_solved_once_per_key_in_batches(monkeypatch):
     assert len(calls) == 2
 
 
-def test_large_networks_get_contributions_on_request_only():
-    # contributions_for(top=None) decides by size before touching the system
+def _identity_system(keys: list[tuple[str, str]]) -> LcaSystem:
+    """Each activity supplies only itself and emits flow i: one unit of activity i scores
+    ``i + 1`` under the one method, all of it from activity i itself (share 1)."""
+    n = len(keys)
+    index = {k: i for i, k in enumerate(keys)}
+    factors = np.arange(1.0, n + 1)[:, None]
+    return LcaSystem(sparse.identity(n, format="csr"), sparse.identity(n, format="csr"),
+                     factors, index, dict(index), (("m", "0"),), ("u",),
+                     names={k: k[1] for k in keys})  # fmt: skip
+
+
+def test_large_networks_get_contributions_of_their_largest_exchanges():
+    # 201 exchanges (over the 200 of the size rule), net X_k = ±k: the 60 largest |net| are
+    # X141 … X200 whatever the sign; every other exchange has no row, and a flag says so
     from test_calc_fixtures import background_index
     from test_calc_scale import network
 
@@ -80,10 +96,28 @@ def test_large_networks_get_contributions_on_request_only():
 
     n = CONTRIBUTIONS_AUTO_EXCHANGES + 1
     plan = plan_foreground(network(n), background_index())
-    table, flags = contributions_for(plan, system=None, top=None)
-    assert table.empty
-    assert list(flags["flag"]) == ["contributions not computed"]
-    assert f"{n} exchanges" in flags["detail"].iloc[0]
+    targets = sorted({(e.target[0], e.target[1]) for e in plan.edges})
+    system = _identity_system(targets)
+    net = {f"X{k}": float(k if k % 2 else -k) for k in range(n)}
+    table, flags = contributions_for(plan, system, top=None, net=net, headline="GWP")
+    assert set(table["exchange"]) == {f"X{k}" for k in range(141, 201)}
+    assert list(flags["flag"]) == ["contributions for the largest exchanges"]
+    detail = flags["detail"].iloc[0]
+    assert f"{n} exchanges" in detail and "the 60 with the largest |net| under GWP" in detail
+    assert "141 have none" in detail and "--contributions-top N" in detail
+    # identity background: each component's only contributor is its own target, share 1,
+    # at rank 1 (DEFAULT_CONTRIBUTIONS_TOP = 5 asked, one activity supplied)
+    assert (table["rank"] == 1).all() and np.allclose(table["share"], 1.0)
+    # asked explicitly: every exchange, no flag
+    table, flags = contributions_for(plan, system, top=2, net=net)
+    assert set(table["exchange"]) == set(net) and flags.empty
+
+
+def test_largest_exchanges_rank_by_size_then_file_order():
+    # |−5| = |5|: file order breaks the tie; NaN (no result) comes last
+    net = {"a": 1.0, "b": -5.0, "c": float("nan"), "d": 5.0, "e": 0.0}
+    assert largest_exchanges(net, 3) == ["b", "d", "a"]
+    assert largest_exchanges(net, 9) == ["b", "d", "a", "e", "c"]
 
 
 def test_zero_top_gives_empty_table():
@@ -93,7 +127,7 @@ def test_zero_top_gives_empty_table():
     from lcasym.inventory.plan import plan_foreground
 
     plan = plan_foreground(network(3), background_index())
-    table, flags = contributions_for(plan, system=None, top=0)
+    table, flags = contributions_for(plan, system=None, top=0, net={})
     assert table.empty and flags.empty
 
 

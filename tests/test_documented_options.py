@@ -60,9 +60,13 @@ def test_version_comes_from_the_package_metadata(tmp_path):
 def test_calc_flags(bw_project, tmp_path):
     where = ["-p", bw_project.project, "-d", str(bw_project.directory)]
     # JSON to stdout (nothing else there), equal split, -v logs only lcasym's loggers
-    proc = lcasym("-v", "calc", str(TINY), "-m", GWP, "-c", "equal", *where, cwd=tmp_path)
+    proc = lcasym("-v", "calc", str(TINY), "-m", GWP, "-c", "equal", "--contributions-top", "2",
+                  *where, cwd=tmp_path)  # fmt: skip
     data = json.loads(proc.stdout)
     assert avoided_in(pd.DataFrame(data["totals"])) == pytest.approx(TINY_AVOIDED, rel=1e-6)
+    # two activities at most per exchange component (the default lists five)
+    ranks = pd.DataFrame(data["contributions"])["rank"]
+    assert set(ranks) == {1, 2}
     logged = [ln.split()[1] for ln in proc.stderr.splitlines() if ln.startswith("INFO ")]
     assert logged and all(name.startswith("lcasym") for name in logged), logged
 
@@ -119,14 +123,15 @@ def test_calc_flags(bw_project, tmp_path):
 def test_run_takes_the_options_of_calc(bw_project, tmp_path):
     lcasym(
         "run", str(TINY), "-o", "out", "-f", "json", "-f", "csv", "-m", GWP, "-c", "receiver",
-        "-n", "10", "-s", "1", "--sensitivity", "-p", bw_project.project,
-        "-d", str(bw_project.directory), cwd=tmp_path,
+        "-n", "10", "-s", "1", "--sensitivity", "--contributions-top", "0",
+        "-p", bw_project.project, "-d", str(bw_project.directory), cwd=tmp_path,
     )  # fmt: skip
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["tiny_results.csv", "tiny_results.json"]
     data = json.loads((tmp_path / "out" / "tiny_results.json").read_text())
     assert avoided_in(pd.DataFrame(data["totals"])) == pytest.approx(TINY_AVOIDED, rel=1e-6)
     assert data["sensitivity"] and data["provenance"]["seed"] == 1
+    assert not data["contributions"]  # --contributions-top 0: none asked for
 
 
 def test_api_options(bw_project):

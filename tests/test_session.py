@@ -520,3 +520,29 @@ def test_session_repr_is_short_and_its_html_escaped(session):
     import html
 
     assert html.escape(session.network.network.name) in page
+
+
+def test_a_large_network_gets_contributions_of_its_60_largest_exchanges(project):
+    # 201 copies of the gypsum exchange with amounts 1 … 201 t: each one's net GWP is its
+    # amount times the same net of one tonne (every term is linear in the amount), so the
+    # 60 largest |net| are the copies of 142 … 201 t, g141 … g200; no other exchange has
+    # contribution rows, and the flag names the 141 left out.
+    from test_api_calc import network_dict as e2e
+
+    data = e2e()
+    data["network"]["id"] = "sess-large"
+    gypsum = next(x for x in data["exchanges"] if x["id"] == "e-gyp")
+    gypsum.pop("economics", None)
+    data["exchanges"] = [dict(copy.deepcopy(gypsum), id=f"g{k}", amount=float(k + 1))
+                         for k in range(201)]  # fmt: skip
+    session = open_session(SymbiosisNetwork.model_validate(data), methods=[GWP], **project)
+    result = session.result()
+    net = result.exchanges.set_index("exchange")["net"]
+    assert set(net.abs().nlargest(60).index) == {f"g{k}" for k in range(141, 201)}
+    assert set(result.contributions["exchange"]) == {f"g{k}" for k in range(141, 201)}
+    flag = result.flags[result.flags["flag"] == "contributions for the largest exchanges"]
+    assert len(flag) == 1 and "141 have none" in flag["detail"].iloc[0]
+    # asked for explicitly, every exchange gets its rows and there is no such flag
+    every = session.result(contributions_top=1)
+    assert set(every.contributions["exchange"]) == {f"g{k}" for k in range(201)}
+    assert "contributions for the largest exchanges" not in set(every.flags["flag"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,12 +21,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-#: Contributions are listed by default up to this many exchanges; above, on request only.
+#: Contributions cover every exchange by default up to this many exchanges.
 CONTRIBUTIONS_AUTO_EXCHANGES = 200
+#: Above ``CONTRIBUTIONS_AUTO_EXCHANGES``, the default covers this many exchanges: those
+#: with the largest ``|net|`` under the headline method, as many as the PDF report lists
+#: row by row (``lcasym.report.selection.LISTED_EXCHANGES``).
+CONTRIBUTIONS_LARGEST_EXCHANGES = 60
 #: Activities listed per exchange component when ``contributions_top`` is not given.
 DEFAULT_CONTRIBUTIONS_TOP = 5
 _WANTED = {("baseline", "displaced"), ("baseline", "treatment"), ("symbiosis", "transport"),
            ("symbiosis", "extra"), ("symbiosis", "forgone")}  # fmt: skip
+
+
+def largest_exchanges(net: Mapping[str, float], n: int) -> list[str]:
+    """The ``n`` exchange ids with the largest ``|net|`` (ties and NaN: file order last)."""
+
+    def size(item: tuple[int, tuple[str, float]]) -> tuple[float, int]:
+        i, (_, value) = item
+        v = abs(float(value))
+        return (-v if np.isfinite(v) else np.inf, i)
+
+    ranked = sorted(enumerate(net.items()), key=size)
+    return [xid for _, (xid, _) in ranked[:n]]
 
 
 def contributions_for(
@@ -33,31 +50,54 @@ def contributions_for(
     system: LcaSystem,
     *,
     top: int | None,
+    net: Mapping[str, float],
+    headline: str = "",
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The contribution table and its flags; ``top=None`` chooses by network size.
 
-    ``None``: ``DEFAULT_CONTRIBUTIONS_TOP`` activities for networks of up to
-    ``CONTRIBUTIONS_AUTO_EXCHANGES`` exchanges; larger networks get an empty table and a
-    ``contributions not computed`` flag (ask with ``top=N``).
+    ``top=N``: N activities per component of every exchange. ``None``:
+    ``DEFAULT_CONTRIBUTIONS_TOP`` activities, for every exchange of a network of up to
+    ``CONTRIBUTIONS_AUTO_EXCHANGES`` exchanges; above, for the
+    ``CONTRIBUTIONS_LARGEST_EXCHANGES`` with the largest ``|net|`` (``net``: exchange id →
+    net avoided under the ``headline`` method), with a flag naming how many exchanges have
+    no contributions and how to ask for all.
     """
     flags = empty_table("flags")
-    if top is None:
-        n = len({e.exchange_id for e in plan.edges if e.exchange_id})
-        top = DEFAULT_CONTRIBUTIONS_TOP
-        if n > CONTRIBUTIONS_AUTO_EXCHANGES:
-            top = 0
-            flags = pd.DataFrame(
-                [{"entity": "network", "method": "", "flag": "contributions not computed",
-                  "detail": f"{n} exchanges (over {CONTRIBUTIONS_AUTO_EXCHANGES}): "
-                            "contributions are computed on request (contributions_top=N)"}],
-                columns=flags.columns,
-            )  # fmt: skip
-    return contribution_table(plan, system, top=top, progress=progress), flags
+    if top is not None:
+        return contribution_table(plan, system, top=top, progress=progress), flags
+    ids = list(dict.fromkeys(e.exchange_id for e in plan.edges if e.exchange_id))
+    if len(ids) <= CONTRIBUTIONS_AUTO_EXCHANGES:
+        table = contribution_table(plan, system, top=DEFAULT_CONTRIBUTIONS_TOP,
+                                   progress=progress)  # fmt: skip
+        return table, flags
+    n = len(ids)
+    chosen = largest_exchanges({i: net.get(i, np.nan) for i in ids},
+                               CONTRIBUTIONS_LARGEST_EXCHANGES)  # fmt: skip
+    flag = "contributions for the largest exchanges"
+    detail = (
+        f"{n:,} exchanges (over {CONTRIBUTIONS_AUTO_EXCHANGES}): contributions computed for the "
+        f"{len(chosen):,} with the largest |net|"
+        + (f" under {headline}" if headline else "")
+        + f" (the exchanges the PDF lists); {n - len(chosen):,} have none; ask for every "
+        "exchange with contributions_top=N (CLI: --contributions-top N)"
+    )
+    flags = pd.DataFrame(
+        [{"entity": "network", "method": "", "flag": flag, "detail": detail}],
+        columns=flags.columns,
+    )
+    table = contribution_table(plan, system, top=DEFAULT_CONTRIBUTIONS_TOP, progress=progress,
+                               exchanges=chosen)  # fmt: skip
+    return table, flags
 
 
 def contribution_table(
-    plan: ForegroundPlan, system: LcaSystem, *, top: int, progress: Progress | None = None
+    plan: ForegroundPlan,
+    system: LcaSystem,
+    *,
+    top: int,
+    progress: Progress | None = None,
+    exchanges: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Background activities behind each exchange component, from the central values.
 
@@ -66,12 +106,16 @@ def contribution_table(
     of t (``LcaSystem.top_contributions``: one forward solve per distinct target, cached);
     ``share`` = share of j in the unit score of t, ``score`` = ``a · g_j`` (that part of the
     component, in the method's unit). Activities that contribute nothing are left out.
+    ``exchanges``: only these exchange ids (default every exchange).
     """
     columns = empty_table("contributions").columns
+    keep = None if exchanges is None else set(exchanges)
     edges = [
         (e, a)
         for e, a in zip(plan.edges, plan.edge_amounts(), strict=True)
-        if (e.scenario, e.component) in _WANTED and e.exchange_id is not None
+        if (e.scenario, e.component) in _WANTED
+        and e.exchange_id is not None
+        and (keep is None or e.exchange_id in keep)
     ]
     if top <= 0 or not edges:
         return empty_table("contributions")

@@ -366,8 +366,10 @@ class EngineSession:
         sensitivity
             Tornado and Sobol tables for the headline method.
         contributions_top
-            Background activities listed per exchange component (0 = none; None: 5 for
-            networks of up to 200 exchanges, none above with a flag).
+            Background activities listed per exchange component of every exchange (0 =
+            none). None: 5, for every exchange of a network of up to 200 exchanges; above,
+            for the 60 exchanges with the largest ``|net|`` under the headline method (the
+            exchanges the PDF lists), with a flag.
         include_planned
             Count planned exchanges too (default: kept out of the reporting year's totals,
             with a ``planned excluded`` flag each).
@@ -408,9 +410,12 @@ class EngineSession:
         if sensitivity:
             sens = sensitivity_table(plan, self.system, self.methods.index(self.headline), seed)
         with self._entry.lock:  # the contribution solves share the factorisation
+            head = self.methods.index(self.headline)
             contributions, contribution_flags = contributions_for(
-                plan, self.system, top=contributions_top, progress=report
-            )
+                plan, self.system, top=contributions_top, progress=report,
+                net=dict(zip(scores.exchange_ids, scores.exchange_net[0, :, head], strict=True)),
+                headline=method_label(self.headline),
+            )  # fmt: skip
         flags = concat_flags(
             planned_excluded(net, counted),
             None if uncertain else no_uncertainty(draws),

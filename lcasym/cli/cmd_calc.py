@@ -139,6 +139,7 @@ class CalcOptions:
     project: str | None
     directory: Path | None
     include_planned: bool = False
+    contributions_top: int | None = None
 
 
 def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> SymbiosisResult:
@@ -159,6 +160,7 @@ def calculate_network(network: SymbiosisNetwork, options: CalcOptions) -> Symbio
         project=options.project,
         directory=options.directory,
         include_planned=options.include_planned,
+        contributions_top=options.contributions_top,
         progress=calculation_progress(),
     )
 
@@ -174,6 +176,7 @@ def calc(
     scheduler: opt.Scheduler = None,
     sensitivity: opt.Sensitivity = False,
     include_planned: opt.IncludePlanned = False,
+    contributions_top: opt.ContributionsTop = None,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -196,7 +199,7 @@ def calc(
     check_resources(network, draws, method, scheduler, workers, background_uncertainty)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
-        sensitivity, project, directory, include_planned,
+        sensitivity, project, directory, include_planned, contributions_top,
     )  # fmt: skip
     result = calculate_network(network, options)
     for line in summary_lines(result):

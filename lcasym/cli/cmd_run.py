@@ -57,6 +57,7 @@ def run_job(
     scheduler: opt.Scheduler = None,
     sensitivity: opt.Sensitivity = False,
     include_planned: opt.IncludePlanned = False,
+    contributions_top: opt.ContributionsTop = None,
     project: opt.Project = None,
     directory: opt.Directory = None,
 ) -> None:
@@ -90,7 +91,7 @@ def run_job(
     source = ReportSource.from_path(file, network)
     options = CalcOptions(
         method, crediting, draws, seed, background_uncertainty, workers, scheduler,
-        sensitivity, project, directory, include_planned,
+        sensitivity, project, directory, include_planned, contributions_top,
     )  # fmt: skip
     result = with_input(calculate_network(network, options), file, source.sha256)
     written: list[Path] = []

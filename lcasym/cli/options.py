@@ -99,6 +99,16 @@ IncludePlanned = Annotated[
         help="Count planned exchanges in the totals too (default: left out, each flagged).",
     ),
 ]
+ContributionsTop = Annotated[
+    int | None,
+    typer.Option(
+        "--contributions-top",
+        min=0,
+        metavar="N",
+        help="Background activities listed per exchange component, for every exchange "
+        "(0 = none; default: 5, above 200 exchanges only for the 60 largest).",
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 
 
