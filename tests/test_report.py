@@ -22,6 +22,7 @@ import shutil
 import subprocess
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from test_results import GWP, build, fake_mc, network, plan_foreground, stand_in_index
@@ -501,3 +502,26 @@ def test_a_large_network_is_listed_by_its_largest_rows(tmp_path, monkeypatch):
     assert 'id="net-1"' not in html and 'id="net-2"' in html  # only heat (exchange 2)
     assert "2 further firms" in html
     assert html.count('class="firm-name"') == 1
+
+
+def test_annex_lists_the_headline_contributions_and_counts_the_others(tmp_path):
+    """Contributions name a1 under the headline method and a1, a2, a3 under another: the
+    annex lists a1 (supply chain) and says 2 further activities are in the results JSON."""
+    import dataclasses
+
+    result = hand_result()
+    head = result.headline()["method"]
+    rows = [(head, "a1"), ("other | category", "a1"), ("other | category", "a2"),
+            ("other | category", "a3")]  # fmt: skip
+    contributions = pd.DataFrame(
+        [{"exchange": "heat", "component": "displaced", "target": "t", "method": m,
+          "unit": "u", "rank": 1, "activity": f"activity {code}", "database": "bg",
+          "code": code, "score": 1.0, "share": 1.0} for m, code in rows]
+    )  # fmt: skip
+    result = dataclasses.replace(result, contributions=contributions)
+    files = write_report(result, tmp_path / "annex.html", network=network_file(tmp_path),
+                         options=ReportOptions(datapoints=False))  # fmt: skip
+    html = files.html.read_text(encoding="utf-8")
+    annex = html[html.index('id="annex"') :]
+    assert "bg:a1" in annex and "bg:a2" not in annex and "bg:a3" not in annex
+    assert "found 2 further activities behind the other impact categories" in annex

@@ -1,8 +1,10 @@
 """Annex of the report: background activities and factors used, with source and licence.
 
 For the shipped open background (``lcasym-open``) every activity the network refers to,
-and every activity that the result's contribution table names, is listed with the
-citations and licences of its exchanges (``databases/open_background``). Activities of
+and every activity that the result's contribution table names for the headline method, is
+listed with the citations and licences of its exchanges (``databases/open_background``);
+the activities found behind the other methods are counted (they are in the attached
+results JSON). Activities of
 other databases (a user's licensed ecoinvent, custom activities) are listed with their
 database: their licence is the user's.
 """
@@ -107,6 +109,16 @@ def background_rows(network: SymbiosisNetwork, contributions: Any) -> list[dict[
             row["licences"] = [f"database {db!r}: the user's licence applies"]
         rows.append(row)
     return rows
+
+
+def count_other_activities(contributions: Any, rows: list[dict[str, Any]]) -> int:
+    """Activities of the contribution table (any method) that ``rows`` do not list."""
+    if contributions is None or contributions.empty:
+        return 0
+    listed = {(str(r["database"]), str(r["code"])) for r in rows}
+    found = contributions.drop_duplicates(["database", "code"])
+    return sum((str(db), str(code)) not in listed
+               for db, code in zip(found["database"], found["code"], strict=True))  # fmt: skip
 
 
 def source_rows(background: list[dict[str, Any]]) -> list[dict[str, str]]:

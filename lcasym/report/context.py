@@ -442,9 +442,11 @@ def build_context(
     head = headline(result)
     method = head["method"]
     prov_block = provenance_block(result, source, generated=generated)
-    background = annex.background_rows(network, result.contributions)
-    names = annex.open_activity_names()
     contrib = result.contributions
+    behind_headline = contrib[contrib["method"] == method] if not contrib.empty else contrib
+    background = annex.background_rows(network, behind_headline)
+    other_activities = annex.count_other_activities(contrib, background)
+    names = annex.open_activity_names()
     for r in contrib.drop_duplicates(["database", "code"]).itertuples():
         names.setdefault((str(r.database), str(r.code)), str(r.activity))
     ex_rows = exchange_rows(result, network, method, activity_names=names)
@@ -555,6 +557,7 @@ def build_context(
         },
         "annex": {
             "background": background,
+            "background_other": other_activities,
             "sources": annex.source_rows(background),
             "factors": annex.factor_rows(result, network),
             "results": full_results(result),
