@@ -97,7 +97,8 @@ def contributions_vs_factorisation(directory: Path, project: str, n: int, scale:
     Two tables: the full one (``contributions_top=5``: every exchange) and the one
     ``calculate`` builds by default (above 200 exchanges: the 60 with the largest ``|net|``
     under the first method; the nets come from the evaluation ``calculate`` has already
-    done, outside the timing). Each timing starts from an empty contribution cache.
+    done, outside the timing). Each timing starts from an empty contribution cache and
+    no prepared screen (``contributions.Screen``).
     """
     import statistics
 
@@ -120,11 +121,13 @@ def contributions_vs_factorisation(directory: Path, project: str, n: int, scale:
         t0 = time.perf_counter()
         Factorisation(system.technosphere)
         t_fact.append(time.perf_counter() - t0)
-        system._top.clear()  # no cached contributions
+        system._top.clear()  # no cached contributions, no prepared screen
+        system._screen = None
         t0 = time.perf_counter()
         rows = len(contribution_table(plan, system, top=5))
         t_full.append(time.perf_counter() - t0)
         system._top.clear()
+        system._screen = None
         t0 = time.perf_counter()
         table, _ = contributions_for(plan, system, top=None, net=nets)
         t_default.append(time.perf_counter() - t0)

@@ -178,3 +178,70 @@ def test_products_in_one_batch_keep_their_own_supply_chains():
     for x, y in zip(together, alone, strict=True):
         for name in ("activity", "amount", "score", "total"):
             np.testing.assert_array_equal(getattr(x, name), getattr(y, name))
+
+
+def test_the_screen_keeps_every_activity_that_can_be_in_a_top():
+    """Screened and unscreened selection agree on 400 activities, 6 methods, top 5.
+
+    The methods' units lie 12 orders of magnitude apart (the screen must compare them on a
+    common scale to drop anything). Method 4 characterises only 2 activities (fewer
+    non-zero contributions than the top 5: both must be kept, the rest of its rows empty);
+    method 5 none at all (every row empty). Supplies are dense and spread over 6 orders of
+    magnitude, so the screen (64 activities of largest bound) drops more than half of
+    them; each kept list must also match the dense ranking |g_jm| = |s_j d_jm|.
+    """
+    from lcasym.calc.contributions import Screen, _top_of, candidates
+
+    rng = np.random.default_rng(3)
+    n, m, top = 400, 6, 5
+    direct = rng.lognormal(size=(n, m)) * (rng.random((n, m)) < 0.6)
+    direct *= [1.0, 1e-3, 1e3, 1e-9, 1.0, 1.0]  # methods in units 12 orders apart
+    direct[:, 4] = 0.0
+    direct[[7, 300], 4] = [2.0, -3.0]
+    direct[:, 5] = 0.0
+    direct_t = np.ascontiguousarray(direct.T)
+    screen = Screen.of(direct)
+    for _ in range(20):
+        supply = 10.0 ** rng.uniform(-6, 0, n) * (rng.random(n) < 0.9)
+        supply[[7, 300]] = 1e-6  # the sparse method's contributors are tiny otherwise
+        total = direct_t @ supply
+        plain = _top_of(supply, direct_t, top, total)
+        fast = _top_of(supply, direct_t, top, total, screen)
+        assert len(candidates(supply, screen, top)) < np.count_nonzero(supply) / 2
+        for field in ("activity", "amount", "score"):
+            np.testing.assert_array_equal(getattr(fast, field), getattr(plain, field))
+        g = np.abs(supply[:, None] * direct)
+        for j in range(m):
+            ranked = [int(a) for a in np.argsort(-g[:, j], kind="stable")[:top] if g[a, j] > 0]
+            assert [int(a) for a in fast.activity[:, j] if a >= 0] == ranked
+    assert sorted(int(a) for a in fast.activity[:, 4] if a >= 0) == [7, 300]
+    assert (fast.activity[:, 5] == -1).all()
+
+
+def test_the_screen_uses_the_lowest_threshold_of_all_methods():
+    """Method 1 characterises activities 0–4 a little (0.001) and 10–14 fully (1, nothing
+    in the other methods). 0–4 are well supplied (1) and big in method 0, so they are among
+    the 64 activities of largest bound and set method 1's 5th contribution low (0.001);
+    10–14 are barely supplied (0.02: about 300 activities have a larger bound) yet they
+    are method 1's top 5 (0.02 > 0.001). The screen's threshold must be the lowest of all
+    methods' or they are lost; the result must equal the unscreened selection."""
+    from lcasym.calc.contributions import Screen, _top_of
+
+    rng = np.random.default_rng(11)
+    n, top = 400, 5
+    direct = rng.lognormal(size=(n, 3))
+    direct[:, 1] = 0.0
+    direct[0:5, 0] = 50.0
+    direct[0:5, 1] = 0.001
+    direct[10:15] = [0.0, 1.0, 0.0]
+    direct_t = np.ascontiguousarray(direct.T)
+    screen = Screen.of(direct)
+    supply = 10.0 ** rng.uniform(-1, 0, n)
+    supply[0:5] = 1.0
+    supply[10:15] = 0.02 * np.arange(1, 6)
+    total = direct_t @ supply
+    assert not set(range(10, 15)) <= set(np.argsort(-supply * direct.max(axis=1))[:64])
+    fast = _top_of(supply, direct_t, top, total, screen)
+    plain = _top_of(supply, direct_t, top, total)
+    np.testing.assert_array_equal(fast.activity, plain.activity)
+    assert list(fast.activity[:, 1]) == [14, 13, 12, 11, 10]

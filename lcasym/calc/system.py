@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from lcasym.calc.contributions import BATCH, TopContributions, top_contributions
+from lcasym.calc.contributions import BATCH, Screen, TopContributions, top_contributions
 from lcasym.calc.progress import Progress
 from lcasym.calc.sampling import draw_stats_arrays, type_groups
 from lcasym.errors import (
@@ -336,6 +336,7 @@ class LcaSystem:
     _lambda: np.ndarray | None = field(default=None, repr=False)
     _fact: Factorisation | None = field(default=None, repr=False)
     _direct: np.ndarray | None = field(default=None, repr=False)
+    _screen: Screen | None = field(default=None, repr=False)
     _top: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -419,9 +420,12 @@ class LcaSystem:
         if todo:
             rows = [int(r) for r in self.rows(todo)]
             direct, solve = self.direct_scores(), self.factorisation.solve
+            if self._screen is None:
+                self._screen = Screen.of(direct)
             for start in range(0, len(todo), BATCH):
                 part = todo[start : start + BATCH]
-                found = top_contributions(solve, direct, rows[start : start + BATCH], top=top)
+                found = top_contributions(solve, direct, rows[start : start + BATCH], top=top,
+                                          screen=self._screen)  # fmt: skip
                 self._top.update({(k, top): t for k, t in zip(part, found, strict=True)})
                 if progress is not None:
                     progress(min(start + BATCH, len(todo)), len(todo), "contributions")
