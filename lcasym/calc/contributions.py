@@ -16,10 +16,9 @@ non-zero ``|d_jm|``: a ranking within one method does not change with its unit),
 ``b_j = |s_j| · max_m |d_jm| / σ_m`` (so ``|g_jm| / σ_m ≤ b_j`` for every m), the ``L``
 activities of largest ``b_j`` give each method its ``top``-th largest ``|g_jm| / σ_m``,
 ``t_m``; an activity with ``b_j < τ = min_m t_m`` is beaten by ``top`` others in every
-method.
-Methods with fewer than ``top`` non-zero contributions among those ``L`` keep all their
-non-zero contributors. The selection then runs over the few activities left instead of
-every supplied one (thousands on an ecoinvent-sized background).
+method. Methods with fewer than ``top`` non-zero contributions among those ``L`` keep all
+their non-zero contributors. The selection then runs over the few activities left instead
+of every supplied one (thousands on an ecoinvent-sized background).
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ SCREEN_SIZE = 64
 
 @dataclass(frozen=True)
 class Screen:
-    """What the exact screen needs of ``d = Bᵀ C``, prepared once per batch of products.
+    """What the exact screen needs of ``d = Bᵀ C``, prepared once per system.
 
     ``direct`` (n, M) = ``d_jm / σ_m``, row-major; ``largest`` (n,) = its ``max_m |·|``;
     ``nonzero[m]`` the activities with ``d_jm ≠ 0``; ``direct_t`` = ``dᵀ`` (M, n),
