@@ -474,7 +474,7 @@ def test_opportunity_section_marks_partners_and_chosen_candidates():
 def test_largest_keeps_order_and_sums_the_rest():
     """|values| 5, −9, nan, 1, 7 with limit 2: keep −9 and 7 (in their order), leave 3 rows
     whose finite values sum to 5 + 1 = 6."""
-    from lcasym.report.selection import largest
+    from lcasym.presentation.selection import largest
 
     rows = [5.0, -9.0, float("nan"), 1.0, 7.0]
     kept, omitted = largest(rows, lambda v: v, 2)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from lcasym.background.methods import method_label
 from lcasym.errors import CalculationError
+from lcasym.presentation.selection import LISTED_EXCHANGES, largest
 from lcasym.results.tables import empty_table
 
 if TYPE_CHECKING:
@@ -23,26 +24,10 @@ log = logging.getLogger(__name__)
 
 #: Contributions cover every exchange by default up to this many exchanges.
 CONTRIBUTIONS_AUTO_EXCHANGES = 200
-#: Above ``CONTRIBUTIONS_AUTO_EXCHANGES``, the default covers this many exchanges: those
-#: with the largest ``|net|`` under the headline method, as many as the PDF report lists
-#: row by row (``lcasym.report.selection.LISTED_EXCHANGES``).
-CONTRIBUTIONS_LARGEST_EXCHANGES = 60
 #: Activities listed per exchange component when ``contributions_top`` is not given.
 DEFAULT_CONTRIBUTIONS_TOP = 5
 _WANTED = {("baseline", "displaced"), ("baseline", "treatment"), ("symbiosis", "transport"),
            ("symbiosis", "extra"), ("symbiosis", "forgone")}  # fmt: skip
-
-
-def largest_exchanges(net: Mapping[str, float], n: int) -> list[str]:
-    """The ``n`` exchange ids with the largest ``|net|`` (ties and NaN: file order last)."""
-
-    def size(item: tuple[int, tuple[str, float]]) -> tuple[float, int]:
-        i, (_, value) = item
-        v = abs(float(value))
-        return (-v if np.isfinite(v) else np.inf, i)
-
-    ranked = sorted(enumerate(net.items()), key=size)
-    return [xid for _, (xid, _) in ranked[:n]]
 
 
 def contributions_for(
@@ -58,10 +43,10 @@ def contributions_for(
 
     ``top=N``: N activities per component of every exchange. ``None``:
     ``DEFAULT_CONTRIBUTIONS_TOP`` activities, for every exchange of a network of up to
-    ``CONTRIBUTIONS_AUTO_EXCHANGES`` exchanges; above, for the
-    ``CONTRIBUTIONS_LARGEST_EXCHANGES`` with the largest ``|net|`` (``net``: exchange id →
-    net avoided under the ``headline`` method), with a flag naming how many exchanges have
-    no contributions and how to ask for all.
+    ``CONTRIBUTIONS_AUTO_EXCHANGES`` exchanges; above, for the ``LISTED_EXCHANGES`` with
+    the largest ``|net|``, as the PDF lists them (:mod:`lcasym.presentation.selection`;
+    ``net``: exchange id → net avoided under the ``headline`` method), with a flag naming
+    how many exchanges have no contributions and how to ask for all.
     """
     flags = empty_table("flags")
     if top is not None:
@@ -72,8 +57,7 @@ def contributions_for(
                                    progress=progress)  # fmt: skip
         return table, flags
     n = len(ids)
-    chosen = largest_exchanges({i: net.get(i, np.nan) for i in ids},
-                               CONTRIBUTIONS_LARGEST_EXCHANGES)  # fmt: skip
+    chosen, _ = largest(ids, lambda i: net.get(i, np.nan), LISTED_EXCHANGES)
     flag = "contributions for the largest exchanges"
     detail = (
         f"{n:,} exchanges (over {CONTRIBUTIONS_AUTO_EXCHANGES}): contributions computed for the "

@@ -69,13 +69,14 @@ class Screen:
     @classmethod
     def of(cls, direct: np.ndarray) -> Screen:
         """Prepare the screen of ``direct`` (n_activities, n_methods)."""
-        size = np.abs(np.asarray(direct, dtype=float))
+        direct = np.asarray(direct, dtype=float)
+        size = np.abs(direct)
         nonzero = tuple(np.flatnonzero(size[:, m]) for m in range(size.shape[1]))
         scale = np.array([np.percentile(size[rows, m], 99) if len(rows) else 1.0
                           for m, rows in enumerate(nonzero)])  # fmt: skip
-        d = np.ascontiguousarray(direct / scale, dtype=float)
-        largest = np.abs(d).max(axis=1) if d.shape[1] else np.zeros(d.shape[0])
-        return cls(d, largest, nonzero, np.ascontiguousarray(np.asarray(direct, float).T))
+        largest = (size / scale).max(axis=1) if size.shape[1] else np.zeros(size.shape[0])
+        return cls(np.ascontiguousarray(direct / scale), largest, nonzero,
+                   np.ascontiguousarray(direct.T))  # fmt: skip
 
 
 def candidates(supply: np.ndarray, screen: Screen, top: int) -> np.ndarray:

@@ -22,17 +22,17 @@ import pandas as pd
 from lcasym import __version__
 from lcasym.presentation import figures
 from lcasym.presentation.formatting import display_scale, method_name, method_parts
-from lcasym.report import annex, wording
-from lcasym.report.datapoints import datapoints_table
-from lcasym.report.exchanges import exchange_rows, flags_of
-from lcasym.report.options import ReportOptions
-from lcasym.report.selection import (
+from lcasym.presentation.selection import (
     LISTED_EXCHANGES,
     LISTED_FIRMS,
     ROWS_PER_CATEGORY,
     ROWS_PER_FIRM,
     largest,
 )
+from lcasym.report import annex, wording
+from lcasym.report.datapoints import datapoints_table
+from lcasym.report.exchanges import exchange_rows, flags_of
+from lcasym.report.options import ReportOptions
 from lcasym.report.source import ReportSource, lcasym_commit
 from lcasym.results.crediting import RULES
 
@@ -306,7 +306,7 @@ def firm_pages(
 ) -> list[dict[str, Any]]:
     """One page per listed facility: its exchanges, credit, own inventory, datapoints.
 
-    The firms of ``credits["listed"]`` (:mod:`lcasym.report.selection`), each with its
+    The firms of ``credits["listed"]`` (:mod:`lcasym.presentation.selection`), each with its
     ``ROWS_PER_FIRM`` largest exchanges (``omitted`` counts the others).
     """
     by_id = {r["facility"]: r for r in credits["rows"]}
