@@ -3,7 +3,8 @@
 ``map_chunks(func, n_chunks, shared=..., workers=None, scheduler=None)`` returns
 ``[func(c, shared) for c in range(n_chunks)]`` in chunk order:
 
-- ``workers=None, scheduler=None``: in this process, one chunk after the other;
+- ``workers=None, scheduler=None``: in this process, one chunk after the other, or with
+  ``threads=True`` (background draws) on one thread per core (``lcasym.calc.threads``);
 - ``workers=N``: a ``distributed.LocalCluster`` of N worker processes with one thread each
   and ``MKL_NUM_THREADS = OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = max(1, cores // N)``
   (the cores are shared out, so 2 workers on 2 cores use one core each). The cluster is
@@ -16,10 +17,11 @@ generates its own draws from ``(seed, chunk index)`` where it runs, so only smal
 travel back, and the numbers do not depend on the number of workers.
 
 When Dask pays: a chunk must cost much more than shipping it. Foreground-only Monte Carlo
-(milliseconds per thousand draws) never does; background Monte Carlo (one numerical
-factorisation per draw) does when the draws outlast the cluster's start-up and each
-worker's first factorisation, and only with as many idle cores as workers: MKL already
-uses every core for one factorisation in-process (see ``benchmarks/README.md``).
+(milliseconds per thousand draws) never does. Background Monte Carlo (one numerical
+factorisation per draw) already runs a draw thread per core in-process, so on one machine
+Dask's local workers only add start-up and shipping: they pay with more machines
+(``scheduler=``) than this one, when the draws outlast the cluster's start-up and each
+worker's first factorisation (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lcasym.calc.progress import Progress
+from lcasym.calc.threads import draw_threads, map_threads
 
 log = logging.getLogger(__name__)
 _CLUSTERS: dict[int, tuple[Any, Any]] = {}
@@ -137,13 +140,21 @@ def map_chunks(
     workers: int | None = None,
     scheduler: Any = None,
     progress: Callable[[int], None] | None = None,
+    threads: bool = False,
 ) -> tuple[list[Any], Execution]:
     """``[func(c, shared) for c in range(n_chunks)]``, run where the options say.
 
     Returns the results in chunk order and an ``Execution`` record. ``progress(c)`` is
     called with each chunk index as that chunk finishes (in-process or on a worker).
+    ``threads=True`` (background draws): in-process chunks run on one thread per core
+    (``lcasym.calc.threads``; ``Execution.workers`` is the number of threads).
     """
     with dask_client(workers=workers, scheduler=scheduler) as (client, execution):
+        n_threads = min(draw_threads(), n_chunks) if threads else 1
+        if client is None and n_threads > 1:
+            results = map_threads(func, n_chunks, shared=shared, threads=n_threads,
+                                  progress=progress)  # fmt: skip
+            return results, Execution("in-process", n_threads)
         if client is None:
             results = []
             for c in range(n_chunks):

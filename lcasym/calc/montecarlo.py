@@ -507,7 +507,7 @@ def run_monte_carlo(
     sizes = [min(chunk, draws - c * chunk) for c in range(n_chunks)]
     parts, execution = map_chunks(
         _chunk, n_chunks, shared=job, workers=workers, scheduler=scheduler,
-        progress=chunk_progress(report, sizes, "Monte Carlo draws"),
+        progress=chunk_progress(report, sizes, "Monte Carlo draws"), threads=background,
     )  # fmt: skip
     totals = np.concatenate([p["totals"] for p in parts])
     net = comps = ex_stats = credit_stats = None

@@ -498,8 +498,8 @@ class EngineSession:
             progress=progress,
         )
         if self.background_uncertainty and not (workers or scheduler):
-            # In-process background draws re-factorise a per-process copy of A; one
-            # background's draws at a time.
+            # In-process background draws re-factorise a per-process (per draw thread)
+            # copy of A; one background's draws at a time.
             with self._entry.lock:
                 return run_monte_carlo(plan, self.system, **kwargs)
         return run_monte_carlo(plan, self.system, **kwargs)

@@ -34,6 +34,7 @@ from scipy import sparse
 from lcasym.calc.contributions import BATCH, Screen, TopContributions, top_contributions
 from lcasym.calc.progress import Progress
 from lcasym.calc.sampling import draw_stats_arrays, type_groups
+from lcasym.calc.threads import in_draw_thread
 from lcasym.errors import (
     CalculationError,
     MissingMethodError,
@@ -72,6 +73,15 @@ def new_pardiso_solver():
     solver.factorized_A = sparse.csr_matrix((0, 0))
     solver.phase = 13
     return solver
+
+
+def mkl_library():
+    """The MKL library PARDISO runs in (``ctypes.CDLL``), or ``None`` without PARDISO."""
+    if not PARDISO:
+        return None
+    if not _SOLVER_TEMPLATE:
+        _SOLVER_TEMPLATE.append(PyPardisoSolver())
+    return _SOLVER_TEMPLATE[0].libmkl
 
 
 class Factorisation:
@@ -281,16 +291,20 @@ _FACTORISATIONS: dict[str, Factorisation] = {}
 
 
 def _factorisation(model: BackgroundModel) -> Factorisation:
-    """One analysed factorisation per process and background (cached by token).
+    """One analysed factorisation per process (or draw thread) and background, by token.
 
     In the process that loaded the system it is the system's own factorisation
     (``LcaSystem.factorisation`` registers it), so a background Monte Carlo does not
-    analyse ``A`` a second time.
+    analyse ``A`` a second time. A thread of ``lcasym.calc.threads`` analyses its own:
+    PARDISO must factorise with the thread count it analysed with.
     """
-    fact = _FACTORISATIONS.get(model.token)
+    cache = in_draw_thread()
+    if cache is None:
+        cache = _FACTORISATIONS
+    fact = cache.get(model.token)
     if fact is None:
-        _FACTORISATIONS.clear()
-        fact = _FACTORISATIONS[model.token] = Factorisation(model.technosphere)
+        cache.clear()
+        fact = cache[model.token] = Factorisation(model.technosphere)
     return fact
 
 
