@@ -150,11 +150,11 @@ def map_chunks(
     (``lcasym.calc.threads``; ``Execution.workers`` is the number of threads).
     """
     with dask_client(workers=workers, scheduler=scheduler) as (client, execution):
-        n_threads = min(draw_threads(), n_chunks) if threads else 1
-        if client is None and n_threads > 1:
+        n_threads = draw_threads() if threads else 1
+        if client is None and n_threads > 1 and n_chunks > 1:
             results = map_threads(func, n_chunks, shared=shared, threads=n_threads,
                                   progress=progress)  # fmt: skip
-            return results, Execution("in-process", n_threads)
+            return results, Execution("in-process", min(n_threads, n_chunks))
         if client is None:
             results = []
             for c in range(n_chunks):

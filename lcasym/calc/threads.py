@@ -91,7 +91,9 @@ def map_threads(
     threads: int,
     progress: Callable[[int], None] | None = None,
 ) -> list[Any]:
-    """``[func(c, shared) for c in range(n_chunks)]`` on ``threads`` kept threads.
+    """``[func(c, shared) for c in range(n_chunks)]`` on a kept pool of ``threads`` threads.
+
+    The pool (and each thread's factorisations) is kept while ``threads`` stays the same.
 
     ``progress(c)`` is called in the calling thread as chunks finish; the first error
     cancels the chunks not started and is raised.
