@@ -28,7 +28,7 @@ medians). Figures:
 6. peak memory of this process (ru_maxrss).
 
 Usage: python benchmarks/bench_engine.py [--small] [--dir /tmp/lcasym-bench] [--only N ...]
-       [--repeat 3] [--variants 1000] [--dask-draws 100]
+       [--repeat 3] [--variants 1000] [--bg-draws 20] [--dask-draws 100]
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per measurement")
     parser.add_argument("--variants", type=int, default=None)
+    parser.add_argument("--bg-draws", type=int, default=None, help="draws of figure 4")
     parser.add_argument("--dask-draws", type=int, default=None)
     parser.add_argument(
         "--only", type=int, nargs="+", choices=range(1, 7), help="run only these figures"
@@ -111,7 +112,7 @@ def main() -> None:
     repeat = args.repeat or (2 if args.small else 3)
     variants = args.variants or (50 if args.small else 1_000)
     fg_draws = (2_000, 20_000) if args.small else (10_000, 100_000)
-    bg_draws = 6 if args.small else 20
+    bg_draws = args.bg_draws or (6 if args.small else 20)
     dask_draws = args.dask_draws or (8 if args.small else 100)
 
     import bw2calc as bc
