@@ -77,11 +77,7 @@ def new_pardiso_solver():
 
 def mkl_library():
     """The MKL library PARDISO runs in (``ctypes.CDLL``), or ``None`` without PARDISO."""
-    if not PARDISO:
-        return None
-    if not _SOLVER_TEMPLATE:
-        _SOLVER_TEMPLATE.append(PyPardisoSolver())
-    return _SOLVER_TEMPLATE[0].libmkl
+    return new_pardiso_solver().libmkl if PARDISO else None
 
 
 class Factorisation:
