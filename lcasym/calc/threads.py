@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 _LOCAL = threading.local()
-_POOL: list[ThreadPoolExecutor] = []
+_POOL: list[tuple[int, ThreadPoolExecutor]] = []  # (threads, pool), at most one
 _LOCK = threading.Lock()
 
 
@@ -63,21 +63,21 @@ def _start_thread() -> None:
 
 def _pool(threads: int) -> ThreadPoolExecutor:
     with _LOCK:
-        if _POOL and _POOL[0]._max_workers != threads:
-            _POOL.pop().shutdown(wait=True)
+        if _POOL and _POOL[0][0] != threads:
+            _POOL.pop()[1].shutdown(wait=True)
         if not _POOL:
             pool = ThreadPoolExecutor(
                 threads, thread_name_prefix="lcasym-draws", initializer=_start_thread
             )
-            _POOL.append(pool)
-        return _POOL[0]
+            _POOL.append((threads, pool))
+        return _POOL[0][1]
 
 
 def close_pool() -> None:
     """Stop the kept threads (and free their factorisations); also done at exit."""
     with _LOCK:
         while _POOL:
-            _POOL.pop().shutdown(wait=True, cancel_futures=True)
+            _POOL.pop()[1].shutdown(wait=True, cancel_futures=True)
 
 
 atexit.register(close_pool)
@@ -99,8 +99,7 @@ def map_threads(
     cancels the chunks not started and is raised.
     """
     pool = _pool(threads)
-    futures: list[Future] = [pool.submit(func, c, shared) for c in range(n_chunks)]
-    index = {id(f): c for c, f in enumerate(futures)}
+    futures: dict[Future, int] = {pool.submit(func, c, shared): c for c in range(n_chunks)}
     pending = set(futures)
     try:
         while pending:
@@ -108,7 +107,7 @@ def map_threads(
             for future in done:
                 future.result()  # raises the chunk's error
                 if progress is not None:
-                    progress(index[id(future)])
+                    progress(futures[future])
     except BaseException:
         for future in futures:
             future.cancel()
